@@ -1,0 +1,121 @@
+# ctbox: one non-recursive makefile.
+#   make              dynamic build against the system libmnl (pkg-config)
+#   make STATIC=1     one static ELF with musl-gcc
+#   make musl-check   compile every object with musl-gcc (no link)
+#   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
+#   make check        all tests (tests/run); make bench; make install
+
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DESTDIR ?=
+
+CC      ?= cc
+WARN    := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CSTD    := -std=c11 -D_GNU_SOURCE
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(LIBMNL_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(LIBMNL_LIBS)
+
+ifeq ($(STATIC),1)
+  CC := musl-gcc
+  BUILD := build/static
+  MUSL_INC := $(BUILD)/inc
+  LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
+  LIBMNL_LIBS ?= $(shell pkg-config --static --libs libmnl 2>/dev/null)
+  EXTRA_CFLAGS += -isystem $(MUSL_INC)
+  LDFLAGS += -static
+else ifeq ($(SAN),1)
+  BUILD := build/san
+  EXTRA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=address,undefined
+  LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
+  LIBMNL_LIBS ?= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+else
+  BUILD := build
+  LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
+  LIBMNL_LIBS ?= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*.c netlink/*.c sync/*.c config/*.c))
+APP_SRC := $(sort $(filter-out applets/main.c,$(wildcard applets/*.c)))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(APP_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/applets/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+APPLETS := conntrack conntrackd nfct
+
+.PHONY: all check unit musl-check install clean run bench fuzz size static-libmnl-check
+
+all: $(BUILD)/ctbox ctbox-links
+
+ctbox-links: $(BUILD)/ctbox
+	@mkdir -p $(BUILD)/bin
+	@for a in $(APPLETS); do ln -sf ../ctbox $(BUILD)/bin/$$a; done
+	@ln -sf ../ctbox $(BUILD)/bin/ctbox
+
+$(BUILD)/ctbox: $(MAIN_OBJ) $(BUILD)/libctbox.a | static-libmnl-check
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libctbox.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c $(if $(STATIC),$(MUSL_INC)/.done)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# musl-gcc only searches musl's own headers: give it the kernel uapi
+# headers and libmnl's header from the system, nothing else.
+UAPI_DIRS := linux asm asm-generic libmnl
+$(MUSL_INC)/.done:
+	@mkdir -p $(MUSL_INC)
+	@for d in $(UAPI_DIRS); do \
+	  for base in /usr/include /usr/include/$$(gcc -dumpmachine); do \
+	    [ -e $$base/$$d ] && ln -sfn $$base/$$d $(MUSL_INC)/$$d && break; \
+	  done; \
+	done; true
+	@touch $@
+
+static-libmnl-check:
+ifeq ($(STATIC),1)
+	@command -v musl-gcc >/dev/null || { echo "make STATIC=1: musl-gcc not found; install musl-tools"; exit 1; }
+	@printf '#include <libmnl/libmnl.h>\nint main(void){return mnl_socket_open(0) != 0;}\n' | \
+	  musl-gcc -static -isystem $(MUSL_INC) $(LIBMNL_CFLAGS) -x c -o /dev/null - $(LIBMNL_LIBS) >/dev/null 2>&1 || \
+	  { echo "make STATIC=1: no static libmnl for musl; build libmnl with musl-gcc and set LIBMNL_CFLAGS=-I<prefix>/include LIBMNL_LIBS=<prefix>/lib/libmnl.a"; exit 1; }
+endif
+
+musl-check:
+	@command -v musl-gcc >/dev/null || { echo "musl-check: musl-gcc not found; install musl-tools"; exit 1; }
+	@$(MAKE) --no-print-directory STATIC=1 $(addprefix build/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
+	  && echo "musl-check: every object compiles with musl-gcc"
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN)
+
+check: all unit
+	CTBOX_BUILD=$(BUILD) tests/run
+
+run: all
+	$(BUILD)/bin/conntrack -L
+
+bench: all
+	CTBOX_BUILD=$(BUILD) tests/bench/run
+
+install: $(BUILD)/ctbox
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BUILD)/ctbox $(DESTDIR)$(SBINDIR)/ctbox
+	for a in $(APPLETS); do ln -sf ctbox $(DESTDIR)$(SBINDIR)/$$a; done
+
+size: $(BUILD)/ctbox
+	@size $(BUILD)/ctbox
+	@for d in applets lib netlink sync config; do \
+	  printf '%-8s ' $$d; size $(filter $(BUILD)/$$d/%,$(LIB_OBJ) $(MAIN_OBJ)) /dev/null 2>/dev/null | awk 'NR>1{t+=$$1} END{print t+0, "bytes text"}'; done
+
+clean:
+	rm -rf build

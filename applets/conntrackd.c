@@ -1,0 +1,9 @@
+/* conntrackd applet: not built yet. */
+#include <stdio.h>
+#include "applets.h"
+int conntrackd_main(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "conntrackd: this applet is not built into this ctbox yet\n");
+	return 1;
+}

@@ -1,0 +1,98 @@
+/* Address formatting as glibc's inet_ntoa/inet_ntop print it (musl's
+ * inet_ntop compresses and embeds IPv4 differently). */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "out.h"
+
+size_t addr_fmt_v4(char *buf, const void *a)
+{
+	const uint8_t *b = a;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			buf[n++] = '.';
+		n += fmt_u64(buf + n, b[i]);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static size_t hex16(char *buf, unsigned int v)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t n = 0;
+	int sh, started = 0;
+
+	for (sh = 12; sh >= 0; sh -= 4) {
+		unsigned int x = (v >> sh) & 15;
+
+		if (x || started || sh == 0) {
+			buf[n++] = d[x];
+			started = 1;
+		}
+	}
+	return n;
+}
+
+/* The BIND rules glibc uses: the longest run (first on ties) of two or
+ * more zero words becomes "::"; ::a.b.c.d, ::ffff:a.b.c.d keep IPv4. */
+size_t addr_fmt_v6(char *buf, const void *a)
+{
+	const uint8_t *b = a;
+	unsigned int w[8];
+	int i, best = -1, best_len = 0, cur = -1, cur_len = 0;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (unsigned int)(b[2 * i] << 8 | b[2 * i + 1]);
+	for (i = 0; i < 8; i++) {
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				cur_len = 1;
+			} else {
+				cur_len++;
+			}
+			if (cur_len > best_len) {
+				best = cur;
+				best_len = cur_len;
+			}
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				buf[n++] = ':';
+			continue;
+		}
+		if (i)
+			buf[n++] = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 7 && w[7] != 1) ||
+		     (best_len == 5 && w[5] == 0xffff))) {
+			n += addr_fmt_v4(buf + n, b + 12);
+			return n;
+		}
+		n += hex16(buf + n, w[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		buf[n++] = ':';
+	buf[n] = '\0';
+	return n;
+}
+
+size_t addr_fmt(char *buf, uint8_t l3, const union ct_addr *a)
+{
+	if (l3 == AF_INET6)
+		return addr_fmt_v6(buf, a->b);
+	return addr_fmt_v4(buf, a->b);
+}

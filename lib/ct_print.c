@@ -1,0 +1,365 @@
+/* struct ct -> the default ("/proc-like") and extended text lines of
+ * conntrack 1.4.7.  This is the hot path of a dump: no printf. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "addr.h"
+#include "ct_print.h"
+#include "labelmap.h"
+#include "out.h"
+
+static const char *const tcp_states[] = {
+	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+};
+static const char *const sctp_states[] = {
+	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+};
+static const char *const dccp_states[] = {
+	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ",
+	"CLOSING", "TIMEWAIT", "IGNORE", "INVALID",
+};
+
+#define NAME_OF(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) ? tab[i] : tab[0])
+
+const char *ct_tcp_state_name(uint8_t s)
+{
+	return NAME_OF(tcp_states, s);
+}
+
+const char *ct_sctp_state_name(uint8_t s)
+{
+	return NAME_OF(sctp_states, s);
+}
+
+const char *ct_dccp_state_name(uint8_t s)
+{
+	return NAME_OF(dccp_states, s);
+}
+
+const char *ct_l3_name(uint8_t l3)
+{
+	switch (l3) {
+	case AF_INET:
+		return "ipv4";
+	case AF_INET6:
+		return "ipv6";
+	}
+	return "unknown";
+}
+
+const char *ct_l4_name(uint8_t l4)
+{
+	switch (l4) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_GRE:
+		return "gre";
+	case IPPROTO_DCCP:
+		return "dccp";
+	}
+	return "unknown";
+}
+
+const char *ct_addr_str(uint8_t l3, const union ct_addr *a, char *buf,
+			size_t len)
+{
+	char tmp[ADDR_STRLEN];
+
+	addr_fmt(tmp, l3, a);
+	snprintf(buf, len, "%s", tmp);
+	return buf;
+}
+
+/* Append s as is, then a space: the common shape of every field. */
+static void put(struct out *o, const char *s, size_t n)
+{
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+#define PUTS(o, lit) put(o, lit, sizeof(lit) - 1)
+
+static void put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void put_u64(struct out *o, uint64_t v)
+{
+	o->len += fmt_u64(o->buf + o->len, v);
+}
+
+static void put_hex(struct out *o, unsigned int v)
+{
+	static const char d[] = "0123456789abcdef";
+	char t[8];
+	int n = 0;
+
+	do {
+		t[n++] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		o->buf[o->len++] = t[--n];
+}
+
+/* "%-8s %u " */
+static void put_name_num(struct out *o, const char *name, unsigned int num)
+{
+	size_t n = strlen(name);
+
+	put(o, name, n);
+	while (n++ < 8)
+		o->buf[o->len++] = ' ';
+	o->buf[o->len++] = ' ';
+	put_u64(o, num);
+	o->buf[o->len++] = ' ';
+}
+
+static void put_addrs(struct out *o, const struct ct_tuple *t, uint8_t l3)
+{
+	if (l3 != AF_INET && l3 != AF_INET6)
+		return;
+	PUTS(o, "src=");
+	o->len += addr_fmt(o->buf + o->len, l3, &t->src);
+	PUTS(o, " dst=");
+	o->len += addr_fmt(o->buf + o->len, l3, &t->dst);
+	o->buf[o->len++] = ' ';
+}
+
+static void put_l4(struct out *o, const struct ct_tuple *t, uint8_t l4)
+{
+	switch (l4) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		PUTS(o, "sport=");
+		put_u64(o, t->sport);
+		PUTS(o, " dport=");
+		put_u64(o, t->dport);
+		o->buf[o->len++] = ' ';
+		break;
+	case IPPROTO_GRE:
+		PUTS(o, "srckey=0x");
+		put_hex(o, t->sport);
+		PUTS(o, " dstkey=0x");
+		put_hex(o, t->dport);
+		o->buf[o->len++] = ' ';
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		PUTS(o, "type=");
+		put_u64(o, t->icmp_type);
+		PUTS(o, " code=");
+		put_u64(o, t->icmp_code);
+		PUTS(o, " id=");
+		put_u64(o, t->icmp_id);
+		o->buf[o->len++] = ' ';
+		break;
+	}
+}
+
+static void put_counters(struct out *o, const struct ct_counters *c)
+{
+	PUTS(o, "packets=");
+	put_u64(o, c->packets);
+	PUTS(o, " bytes=");
+	put_u64(o, c->bytes);
+	o->buf[o->len++] = ' ';
+}
+
+static void put_kv(struct out *o, const char *key, size_t klen, uint64_t v)
+{
+	put(o, key, klen);
+	put_u64(o, v);
+	o->buf[o->len++] = ' ';
+}
+
+#define KV(o, lit, v) put_kv(o, lit, sizeof(lit) - 1, v)
+
+/* ctime() text without its newline, local time zone, as upstream. */
+static void put_ctime(struct out *o, uint64_t ns)
+{
+	time_t t = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	char buf[64];
+	size_t n;
+
+	if (!localtime_r(&t, &tm) || !(n = strftime(buf, sizeof(buf),
+						    "%a %b %e %H:%M:%S %Y", &tm)))
+		return;
+	put(o, buf, n);
+}
+
+static void put_labels(struct out *o, const struct ct *ct,
+		       const struct labelmap *m)
+{
+	unsigned int bit, nbits = (unsigned int)ct->labels_len * 8;
+	size_t start = o->len;
+
+	PUTS(o, "labels=");
+	for (bit = 0; bit < nbits; bit++) {
+		const char *name;
+
+		if (!(ct->labels[bit / 32] & (1u << (bit % 32))))
+			continue;
+		name = labelmap_name(m, bit);
+		if (!name)
+			continue;
+		put_str(o, name);
+		o->buf[o->len++] = ',';
+	}
+	/* The library overwrites the last character with the separator: a
+	 * list without any named bit loses its '=' that way. */
+	o->buf[o->len - 1] = ' ';
+	(void)start;
+}
+
+static void put_tcp_flags_state(struct out *o, const struct ct *ct, uint8_t l4)
+{
+	if (l4 == IPPROTO_TCP && ct_has(ct, CT_A_TCP_STATE)) {
+		put_str(o, ct_tcp_state_name(ct->tcp.state));
+		o->buf[o->len++] = ' ';
+	} else if (l4 == IPPROTO_SCTP && ct_has(ct, CT_A_SCTP_STATE)) {
+		put_str(o, ct_sctp_state_name(ct->sctp.state));
+		o->buf[o->len++] = ' ';
+	} else if (l4 == IPPROTO_DCCP && ct_has(ct, CT_A_DCCP_STATE)) {
+		put_str(o, ct_dccp_state_name(ct->dccp.state));
+		o->buf[o->len++] = ' ';
+	}
+}
+
+void ct_print_text(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	uint8_t l3 = ct_l3(ct), l4 = ct_l4(ct);
+	size_t mark;
+
+	if (!out_reserve(o, OUT_RECORD_MAX))
+		return;
+	mark = o->len;
+	switch (po->ev) {
+	case CT_EV_NEW:
+		PUTS(o, "    [NEW] ");
+		break;
+	case CT_EV_UPDATE:
+		PUTS(o, " [UPDATE] ");
+		break;
+	case CT_EV_DESTROY:
+		PUTS(o, "[DESTROY] ");
+		break;
+	case CT_EV_NONE:
+		break;
+	}
+	if (po->flags & CT_OF_EXTENDED)
+		put_name_num(o, ct_l3_name(l3), l3);
+	put_name_num(o, ct_l4_name(l4), l4);
+	if (ct_has(ct, CT_A_TIMEOUT))
+		KV(o, "", ct->timeout);
+	put_tcp_flags_state(o, ct, l4);
+
+	put_addrs(o, &ct->orig, l3);
+	put_l4(o, &ct->orig, l4);
+	if (ct->orig.present & CT_T_ZONE)
+		KV(o, "zone-orig=", ct->orig.zone);
+	if (ct_has(ct, CT_A_COUNTERS_ORIG))
+		put_counters(o, &ct->counters[0]);
+	if (ct_has(ct, CT_A_STATUS) && !(ct->status & CT_S_SEEN_REPLY))
+		PUTS(o, "[UNREPLIED] ");
+
+	put_addrs(o, &ct->reply, l3);
+	put_l4(o, &ct->reply, l4);
+	if (ct->reply.present & CT_T_ZONE)
+		KV(o, "zone-reply=", ct->reply.zone);
+	if (ct_has(ct, CT_A_COUNTERS_REPLY))
+		put_counters(o, &ct->counters[1]);
+
+	if (ct_has(ct, CT_A_STATUS)) {
+		if (ct->status & CT_S_HW_OFFLOAD)
+			PUTS(o, "[HW_OFFLOAD] ");
+		else if (ct->status & CT_S_OFFLOAD)
+			PUTS(o, "[OFFLOAD] ");
+		else if (ct->status & CT_S_ASSURED)
+			PUTS(o, "[ASSURED] ");
+	}
+	if (ct_has(ct, CT_A_MARK))
+		KV(o, "mark=", ct->mark);
+	if (ct_has(ct, CT_A_SECMARK))
+		KV(o, "secmark=", ct->secmark);
+	if (ct_has(ct, CT_A_SECCTX)) {
+		PUTS(o, "secctx=");
+		put_str(o, ct->secctx);
+		o->buf[o->len++] = ' ';
+	}
+	if (ct_has(ct, CT_A_ZONE))
+		KV(o, "zone=", ct->zone);
+	if (ct_has(ct, CT_A_TS_START)) {
+		uint64_t end = ct_has(ct, CT_A_TS_STOP) ? ct->ts_stop / 1000000000ull
+			: po->now_ns / 1000000000ull;
+
+		KV(o, "delta-time=", end - ct->ts_start / 1000000000ull);
+	}
+	if (po->flags & CT_OF_KTIMESTAMP) {
+		if (ct_has(ct, CT_A_TS_START)) {
+			PUTS(o, "[start=");
+			put_ctime(o, ct->ts_start);
+			PUTS(o, "] ");
+		}
+		if (ct_has(ct, CT_A_TS_STOP)) {
+			PUTS(o, "[stop=");
+			put_ctime(o, ct->ts_stop);
+			PUTS(o, "] ");
+		}
+	}
+	if (ct_has(ct, CT_A_HELPER)) {
+		PUTS(o, "helper=");
+		put_str(o, ct->helper);
+		o->buf[o->len++] = ' ';
+	}
+	if (ct_has(ct, CT_A_USE))
+		KV(o, "use=", ct->use);
+	if ((po->flags & CT_OF_ID) && ct_has(ct, CT_A_ID))
+		KV(o, "id=", ct->id);
+	if (po->labels && ct_has(ct, CT_A_LABELS))
+		put_labels(o, ct, po->labels);
+	out_trim_space(o, mark);
+	if (po->portid) {
+		PUTS(o, " [USERSPACE] portid=");
+		put_u64(o, po->portid);
+		if (po->progname) {
+			PUTS(o, " progname=");
+			put_str(o, po->progname);
+		}
+	}
+	o->buf[o->len++] = '\n';
+}
+
+void ct_print(struct out *o, const struct ct *ct, const struct ct_print_opts *po)
+{
+	if (po->flags & CT_OF_SAVE)
+		ct_print_save(o, ct, po);
+	else if (po->flags & CT_OF_JSON)
+		ct_print_json(o, ct, po);
+	else if (po->flags & CT_OF_XML)
+		ct_print_xml(o, ct, po);
+	else
+		ct_print_text(o, ct, po);
+}

@@ -1,0 +1,175 @@
+/* Buffered output (see out.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out.h"
+
+static char stdout_buf[OUT_BUF_SIZE];
+static char stderr_buf[4096];
+static struct out so = { 1, 0, 0, sizeof(stdout_buf), stdout_buf };
+static struct out se = { 2, 0, 0, sizeof(stderr_buf), stderr_buf };
+struct out *out_stdout = &so;
+struct out *out_stderr = &se;
+
+void out_init(struct out *o, int fd, char *buf, size_t cap)
+{
+	o->fd = fd;
+	o->err = 0;
+	o->len = 0;
+	o->cap = cap;
+	o->buf = buf;
+}
+
+int out_flush(struct out *o)
+{
+	size_t off = 0;
+
+	while (off < o->len) {
+		ssize_t n = write(o->fd, o->buf + off, o->len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (!o->err)
+				o->err = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	o->len = 0;
+	return o->err;
+}
+
+int out_close(struct out *o)
+{
+	return out_flush(o);
+}
+
+char *out_reserve(struct out *o, size_t n)
+{
+	if (n > o->cap)
+		return NULL;
+	if (o->cap - o->len < n)
+		out_flush(o);
+	return o->buf + o->len;
+}
+
+void out_write(struct out *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n) {
+		size_t room = o->cap - o->len, k;
+
+		if (!room) {
+			out_flush(o);
+			room = o->cap;
+		}
+		k = n < room ? n : room;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void out_puts(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+void out_putc(struct out *o, char c)
+{
+	if (o->len == o->cap)
+		out_flush(o);
+	o->buf[o->len++] = c;
+}
+
+size_t fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+void out_u64(struct out *o, uint64_t v)
+{
+	char *p = out_reserve(o, 24);
+
+	o->len += fmt_u64(p, v);
+}
+
+void out_i64(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_putc(o, '-');
+		out_u64(o, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	out_u64(o, (uint64_t)v);
+}
+
+void out_hex(struct out *o, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[17];
+	int n = 0;
+
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		out_putc(o, tmp[--n]);
+}
+
+void out_vprintf(struct out *o, const char *fmt, va_list ap)
+{
+	char small[512];
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		out_write(o, small, (size_t)n);
+		return;
+	}
+	{
+		char *p = out_reserve(o, (size_t)n + 1);
+
+		if (p) {
+			vsnprintf(p, (size_t)n + 1, fmt, ap);
+			o->len += (size_t)n;
+		} else {
+			out_write(o, small, sizeof(small) - 1);
+		}
+	}
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+void out_trim_space(struct out *o, size_t mark)
+{
+	while (o->len > mark && o->buf[o->len - 1] == ' ')
+		o->len--;
+}

@@ -1,0 +1,295 @@
+/* Netlink plumbing on top of libmnl: sockets, the request/dump loop, event
+ * reception and the batch writer.  No conntrack knowledge lives here. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "nl.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+#ifndef NLM_F_DUMP_INTR
+#define NLM_F_DUMP_INTR 0x10
+#endif
+
+struct nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	char ext_ack[128];
+	/* 8-byte aligned so that nlmsghdr and u64 attributes can be read in place */
+	_Alignas(8) char rx[NL_RCVBUF_SIZE];
+	_Alignas(8) char tx[8192];
+};
+
+struct nl *nl_open(int bus, unsigned int groups)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+	int one = 1;
+
+	if (!nl)
+		return NULL;
+	nl->sk = mnl_socket_open(bus);
+	if (!nl->sk)
+		goto out_free;
+	if (mnl_socket_bind(nl->sk, groups, MNL_SOCKET_AUTOPID) < 0)
+		goto out_close;
+	/* Small ACKs and the kernel's reason for a refusal; both optional. */
+	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	nl->seq = (uint32_t)time(NULL);
+	return nl;
+
+out_close:
+	{
+		int e = errno;
+		mnl_socket_close(nl->sk);
+		errno = e;
+	}
+out_free:
+	{
+		int e = errno;
+		free(nl);
+		errno = e;
+	}
+	return NULL;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sk);
+	free(nl);
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sk);
+}
+
+uint32_t nl_portid(const struct nl *nl)
+{
+	return nl->portid;
+}
+
+uint32_t nl_next_seq(struct nl *nl)
+{
+	return ++nl->seq;
+}
+
+int nl_set_rcvbuf(struct nl *nl, size_t bytes, bool force, size_t *got)
+{
+	int fd = nl_fd(nl), v = bytes > (size_t)INT32_MAX ? INT32_MAX : (int)bytes;
+	socklen_t len = sizeof(v);
+	int ret = 0;
+
+	if (!force || setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0) {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
+			ret = -errno;
+	}
+	if (got) {
+		v = 0;
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len);
+		*got = (size_t)v;
+	}
+	return ret;
+}
+
+int nl_set_sockopt(struct nl *nl, int opt, int val)
+{
+	if (mnl_socket_setsockopt(nl->sk, opt, &val, sizeof(val)) < 0)
+		return -errno;
+	return 0;
+}
+
+void *nl_req_buf(struct nl *nl, size_t *len)
+{
+	if (len)
+		*len = sizeof(nl->tx);
+	memset(nl->tx, 0, sizeof(struct nlmsghdr) + sizeof(struct nfgenmsg));
+	return nl->tx;
+}
+
+const char *nl_ext_ack_msg(const struct nl *nl)
+{
+	return nl->ext_ack[0] ? nl->ext_ack : NULL;
+}
+
+struct nlmsghdr *nl_put_nfmsg(void *buf, uint16_t subsys, uint16_t type,
+			      uint16_t flags, uint8_t family, uint8_t version,
+			      uint16_t res_id)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (uint16_t)((subsys << 8) | type);
+	nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = version;
+	nfg->res_id = htons(res_id);
+	return nlh;
+}
+
+uint8_t nl_nfmsg_family(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+
+	return nfg->nfgen_family;
+}
+
+uint16_t nl_nfmsg_res_id(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+
+	return ntohs(nfg->res_id);
+}
+
+uint16_t nl_msg_subsys(const struct nlmsghdr *nlh)
+{
+	return NFNL_SUBSYS_ID(nlh->nlmsg_type);
+}
+
+uint16_t nl_msg_type(const struct nlmsghdr *nlh)
+{
+	return NFNL_MSG_TYPE(nlh->nlmsg_type);
+}
+
+/* Keep the kernel's extended-ACK text, if the error message carries one. */
+static void save_ext_ack(struct nl *nl, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*err);
+
+	nl->ext_ack[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (mnl_nlmsg_get_payload_len(nlh) < off)
+		return;
+	mnl_attr_for_each_payload((const void *)((const char *)err + off),
+				  mnl_nlmsg_get_payload_len(nlh) - off) {
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			continue;
+		snprintf(nl->ext_ack, sizeof(nl->ext_ack), "%s",
+			 mnl_attr_get_str(attr));
+	}
+}
+
+/* Walk one datagram.  Returns 1 when the request is complete (DONE/ACK),
+ * 0 to keep reading, or -errno. */
+static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
+		nl_msg_cb cb, void *data, bool want_ack, bool *intr,
+		int *stop)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int n = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		if (nlh->nlmsg_pid != nl->portid || (seq && nlh->nlmsg_seq != seq))
+			continue;	/* stale reply to an earlier request */
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_DONE:
+			return 1;
+		case NLMSG_ERROR: {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return -EBADMSG;
+			save_ext_ack(nl, nlh);
+			return e->error ? e->error : 1;
+		}
+		case NLMSG_NOOP:
+		case NLMSG_OVERRUN:
+			continue;
+		}
+		if (*stop == 0 && cb) {
+			int r = cb(nlh, data);
+
+			if (r < 0)
+				return r;
+			if (r > 0)
+				*stop = r;
+		}
+		if (!(nlh->nlmsg_flags & NLM_F_MULTI) && !want_ack)
+			return 1;	/* single reply, no ACK to wait for */
+	}
+	return 0;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
+{
+	bool want_ack = req->nlmsg_flags & NLM_F_ACK;
+	bool intr = false;
+	int stop = 0, ret;
+
+	req->nlmsg_seq = nl_next_seq(nl);
+	req->nlmsg_pid = 0;
+	nl->ext_ack[0] = '\0';
+	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		ret = walk(nl, nl->rx, (size_t)n, req->nlmsg_seq, cb, data,
+			   want_ack, &intr, &stop);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			break;
+	}
+	if (stop)
+		return stop;
+	return intr ? -EINTR : 0;
+}
+
+int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data)
+{
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, count = 0;
+
+	n = recv(nl_fd(nl), nl->rx, sizeof(nl->rx), 0);
+	if (n < 0)
+		return -errno;
+	len = (int)n;
+	for (nlh = (const struct nlmsghdr *)nl->rx; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		count++;
+		if (cb) {
+			int r = cb(nlh, data);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return count;
+}

@@ -1,0 +1,59 @@
+/* Netlink sockets, requests, dumps and batches over libmnl.  Knows nothing
+ * about conntrack.  Every function returns 0 or -errno and never prints. */
+#ifndef CTBOX_NL_H
+#define CTBOX_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nlmsghdr;
+struct nl;
+
+/* One receive buffer per socket: the kernel never builds a dump skb larger
+ * than 32 KiB, so a bigger buffer would only waste memory. */
+#define NL_RCVBUF_SIZE	32768
+
+/* Callback for each data message of a reply: return 0 to go on, a positive
+ * value to stop the dump early (returned to the caller), -errno to fail. */
+typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct nl *nl_open(int bus, unsigned int groups);	/* NULL + errno */
+void nl_close(struct nl *nl);
+int nl_fd(const struct nl *nl);
+uint32_t nl_portid(const struct nl *nl);
+uint32_t nl_next_seq(struct nl *nl);
+
+/* Ask for a receive buffer of about bytes; force=true bypasses rmem_max
+ * (needs CAP_NET_ADMIN).  *got receives what the kernel granted. */
+int nl_set_rcvbuf(struct nl *nl, size_t bytes, bool force, size_t *got);
+int nl_set_sockopt(struct nl *nl, int opt, int val);
+
+/* A scratch buffer owned by the socket for building one request. */
+void *nl_req_buf(struct nl *nl, size_t *len);
+
+/* Send a request (its seq/portid are filled here) and read replies until
+ * NLMSG_DONE or the ACK: cb sees each data message.  A dump interrupted by
+ * a table change (NLM_F_DUMP_INTR) still runs to its end and returns
+ * -EINTR so that the caller can decide to retry. */
+int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data);
+
+/* Receive and dispatch one datagram of a subscribed (event) socket.
+ * Returns the number of messages handled, or -errno (-ENOBUFS on overrun,
+ * -EAGAIN on a non-blocking socket with nothing queued). */
+int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data);
+
+/* The last extended-ACK message from the kernel, or NULL. */
+const char *nl_ext_ack_msg(const struct nl *nl);
+
+/* Start/finish a message in caller memory: nfnetlink header included. */
+struct nlmsghdr *nl_put_nfmsg(void *buf, uint16_t subsys, uint16_t type,
+			      uint16_t flags, uint8_t family, uint8_t version,
+			      uint16_t res_id);
+/* nfgenmsg of a received message. */
+uint8_t nl_nfmsg_family(const struct nlmsghdr *nlh);
+uint16_t nl_nfmsg_res_id(const struct nlmsghdr *nlh);
+uint16_t nl_msg_subsys(const struct nlmsghdr *nlh);
+uint16_t nl_msg_type(const struct nlmsghdr *nlh);	/* without subsys */
+
+#endif
