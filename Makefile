@@ -17,22 +17,24 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(LIBMNL_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = $(LIBMNL_LIBS)
 
+# O=DIR puts every build product under DIR (default build/).
+O ?= build
 ifeq ($(STATIC),1)
   CC := musl-gcc
-  BUILD := build/static
+  BUILD := $(O)/static
   MUSL_INC := $(BUILD)/inc
   LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
   LIBMNL_LIBS ?= $(shell pkg-config --static --libs libmnl 2>/dev/null)
   EXTRA_CFLAGS += -isystem $(MUSL_INC)
   LDFLAGS += -static
 else ifeq ($(SAN),1)
-  BUILD := build/san
+  BUILD := $(O)/san
   EXTRA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   LDFLAGS += -fsanitize=address,undefined
   LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
   LIBMNL_LIBS ?= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 else
-  BUILD := build
+  BUILD := $(O)
   LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
   LIBMNL_LIBS ?= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 endif
@@ -89,7 +91,7 @@ endif
 
 musl-check:
 	@command -v musl-gcc >/dev/null || { echo "musl-check: musl-gcc not found; install musl-tools"; exit 1; }
-	@$(MAKE) --no-print-directory STATIC=1 $(addprefix build/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
+	@$(MAKE) --no-print-directory STATIC=1 O=$(O) $(addprefix $(O)/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
 	  && echo "musl-check: every object compiles with musl-gcc"
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
@@ -118,4 +120,4 @@ size: $(BUILD)/ctbox
 	  printf '%-8s ' $$d; size $(filter $(BUILD)/$$d/%,$(LIB_OBJ) $(MAIN_OBJ)) /dev/null 2>/dev/null | awk 'NR>1{t+=$$1} END{print t+0, "bytes text"}'; done
 
 clean:
-	rm -rf build
+	rm -rf $(O)

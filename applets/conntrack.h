@@ -78,4 +78,20 @@ void conntrack_proto_help(uint8_t l4, const char *name);
 /* Run one parsed command; returns the exit status. */
 int conntrack_run(struct ct_cmd *cmd);
 
+/* Shared by the command files. */
+const char *ct_err_text(int err, enum ct_command cmd);
+void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd);
+
+/* conntrack_modify.c: -G -I -A -U -D */
+int ct_cmd_get(struct ct_cmd *cmd);
+int ct_cmd_create(struct ct_cmd *cmd);		/* -I and -A */
+int ct_cmd_update(struct ct_cmd *cmd);
+int ct_cmd_delete(struct ct_cmd *cmd);
+/* conntrack_load.c: -R FILE (argv[1] is -R or --load-file) */
+int conntrack_load_file(int argc, char **argv);
+/* conntrack_event.c: -E */
+int ct_cmd_event(struct ct_cmd *cmd);
+/* conntrack_expect.c: every command on the expect table */
+int ct_cmd_expect(struct ct_cmd *cmd);
+
 #endif

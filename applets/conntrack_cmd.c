@@ -36,7 +36,6 @@ static const struct {
 		      "to do this" },
 };
 
-const char *ct_err_text(int err, enum ct_command cmd);
 const char *ct_err_text(int err, enum ct_command cmd)
 {
 	size_t i;
@@ -73,7 +72,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd);
 void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd)
 {
 	memset(po, 0, sizeof(*po));
@@ -226,6 +224,25 @@ int conntrack_run(struct ct_cmd *cmd)
 		return cmd_stats(cmd, true);
 	case CMD_FLUSH:
 		return cmd_flush(cmd);
+	case CMD_GET:
+		return ct_cmd_get(cmd);
+	case CMD_CREATE:
+	case CMD_ADD:
+		return ct_cmd_create(cmd);
+	case CMD_UPDATE:
+		return ct_cmd_update(cmd);
+	case CMD_DELETE:
+		return ct_cmd_delete(cmd);
+	case CMD_EVENT:
+		return ct_cmd_event(cmd);
+	case CMD_EXP_LIST:
+	case CMD_EXP_CREATE:
+	case CMD_EXP_DELETE:
+	case CMD_EXP_GET:
+	case CMD_EXP_FLUSH:
+	case CMD_EXP_EVENT:
+	case CMD_EXP_COUNT:
+		return ct_cmd_expect(cmd);
 	case CMD_VERSION:
 		out_puts(out_stdout, "conntrack v" CTBOX_VERSION " (ctbox)\n");
 		return 0;
@@ -246,6 +263,9 @@ int conntrack_main(int argc, char **argv)
 	struct ct_cmd cmd;
 
 	err_set_prefix("conntrack v" CTBOX_VERSION " (ctbox): ");
+	if (argc > 2 && (strcmp(argv[1], "-R") == 0 ||
+			 strcmp(argv[1], "--load-file") == 0))
+		ctbox_exit(conntrack_load_file(argc, argv));
 	conntrack_parse(argc, argv, &cmd);
 	ctbox_exit(conntrack_run(&cmd));
 }
