@@ -47,7 +47,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 APPLETS := conntrack conntrackd nfct
 
-.PHONY: all check unit musl-check install clean run bench fuzz size static-libmnl-check
+.PHONY: all deps check unit musl-check install clean run bench fuzz size static-libmnl-check
 
 all: $(BUILD)/ctbox ctbox-links
 
@@ -100,8 +100,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
 
 unit: $(UNIT_BIN)
 
-check: all unit
+check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run
+
+deps:
+	@tests/deps.sh
 
 run: all
 	$(BUILD)/bin/conntrack -L

@@ -7,17 +7,34 @@
 #include "addr.h"
 #include "out.h"
 
+static size_t octet(char *buf, unsigned int v)
+{
+	if (v >= 100) {
+		buf[0] = (char)('0' + v / 100);
+		buf[1] = (char)('0' + v / 10 % 10);
+		buf[2] = (char)('0' + v % 10);
+		return 3;
+	}
+	if (v >= 10) {
+		buf[0] = (char)('0' + v / 10);
+		buf[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	buf[0] = (char)('0' + v);
+	return 1;
+}
+
 size_t addr_fmt_v4(char *buf, const void *a)
 {
 	const uint8_t *b = a;
-	size_t n = 0;
-	int i;
+	size_t n = octet(buf, b[0]);
 
-	for (i = 0; i < 4; i++) {
-		if (i)
-			buf[n++] = '.';
-		n += fmt_u64(buf + n, b[i]);
-	}
+	buf[n++] = '.';
+	n += octet(buf + n, b[1]);
+	buf[n++] = '.';
+	n += octet(buf + n, b[2]);
+	buf[n++] = '.';
+	n += octet(buf + n, b[3]);
 	buf[n] = '\0';
 	return n;
 }

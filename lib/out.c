@@ -87,17 +87,36 @@ void out_putc(struct out *o, char c)
 	o->buf[o->len++] = c;
 }
 
+/* Two digits per division: number formatting is most of a dump's
+ * user-space time. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 size_t fmt_u64(char *buf, uint64_t v)
 {
-	char tmp[24];
-	size_t n = 0, i;
+	size_t n = 1, i;
+	uint64_t t = v;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	i = n;
+	while (v >= 100) {
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		buf[--i] = digit_pairs[2 * r + 1];
+		buf[--i] = digit_pairs[2 * r];
+	}
+	if (v >= 10) {
+		buf[--i] = digit_pairs[2 * v + 1];
+		buf[--i] = digit_pairs[2 * v];
+	} else {
+		buf[--i] = (char)('0' + v);
+	}
 	return n;
 }
 

@@ -1,5 +1,6 @@
-/* Attribute parsing by policy table (see attr.h). */
-#include <arpa/inet.h>
+/* Attribute parsing by policy table (see attr.h).  This is the inner loop
+ * of every dump, so the walk is done here inline rather than through one
+ * library call per attribute. */
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
@@ -10,8 +11,7 @@
 
 static int check(const struct nlattr *a, const struct nla_pol *p)
 {
-	size_t len = mnl_attr_get_payload_len(a);
-	const char *s;
+	size_t len = (size_t)a->nla_len - NLA_HDRLEN;
 
 	switch (p->kind) {
 	case NLA_U8:
@@ -23,10 +23,10 @@ static int check(const struct nlattr *a, const struct nla_pol *p)
 	case NLA_U64:
 		return len >= 8 ? 0 : -1;
 	case NLA_STR:
-		s = mnl_attr_get_payload(a);
-		return len > 0 && memchr(s, '\0', len) ? 0 : -1;
+		return len > 0 && memchr((const char *)a + NLA_HDRLEN, '\0', len) ?
+			0 : -1;
 	case NLA_NEST:
-		return len == 0 || len >= 4 ? 0 : -1;
+		return len == 0 || len >= NLA_HDRLEN ? 0 : -1;
 	case NLA_BIN:
 		return len >= p->len ? 0 : -1;
 	}
@@ -36,17 +36,21 @@ static int check(const struct nlattr *a, const struct nla_pol *p)
 static int parse(const void *start, size_t len, const struct nla_pol *pol,
 		 int max, const struct nlattr **tb)
 {
-	const struct nlattr *attr;
+	const char *p = start, *end = p + len;
 
 	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
-	mnl_attr_for_each_payload(start, len) {
-		int t = mnl_attr_get_type(attr);
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		int t = a->nla_type & NLA_TYPE_MASK;
 
-		if (t <= 0 || t > max)
-			continue;
-		if (check(attr, &pol[t]) < 0)
-			return -EBADMSG;
-		tb[t] = attr;
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+			return -EBADMSG;	/* truncated or lying length */
+		if (t > 0 && t <= max) {
+			if (check(a, &pol[t]) < 0)
+				return -EBADMSG;
+			tb[t] = a;
+		}
+		p += NLA_ALIGN(a->nla_len);
 	}
 	return 0;
 }
@@ -54,8 +58,8 @@ static int parse(const void *start, size_t len, const struct nla_pol *pol,
 int nla_parse_nest(const struct nlattr *nest, const struct nla_pol *pol,
 		   int max, const struct nlattr **tb)
 {
-	return parse(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest),
-		     pol, max, tb);
+	return parse((const char *)nest + NLA_HDRLEN,
+		     (size_t)nest->nla_len - NLA_HDRLEN, pol, max, tb);
 }
 
 int nla_parse_msg(const struct nlmsghdr *nlh, size_t hdrlen,
@@ -66,37 +70,4 @@ int nla_parse_msg(const struct nlmsghdr *nlh, size_t hdrlen,
 	return parse((const char *)mnl_nlmsg_get_payload(nlh) + MNL_ALIGN(hdrlen),
 		     mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(hdrlen),
 		     pol, max, tb);
-}
-
-uint8_t nla_u8(const struct nlattr *a)
-{
-	return mnl_attr_get_u8(a);
-}
-
-uint16_t nla_be16(const struct nlattr *a)
-{
-	return ntohs(mnl_attr_get_u16(a));
-}
-
-uint32_t nla_be32(const struct nlattr *a)
-{
-	return ntohl(mnl_attr_get_u32(a));
-}
-
-uint64_t nla_be64(const struct nlattr *a)
-{
-	uint64_t v;
-
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
-	return be64toh(v);
-}
-
-const void *nla_data(const struct nlattr *a)
-{
-	return mnl_attr_get_payload(a);
-}
-
-size_t nla_len(const struct nlattr *a)
-{
-	return mnl_attr_get_payload_len(a);
 }

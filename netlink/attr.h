@@ -4,11 +4,12 @@
 #ifndef CTBOX_ATTR_H
 #define CTBOX_ATTR_H
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
-struct nlattr;
-struct nlmsghdr;
+#include <linux/netlink.h>
 
 enum nla_kind {
 	NLA_ANY,	/* not checked */
@@ -32,11 +33,45 @@ int nla_parse_nest(const struct nlattr *nest, const struct nla_pol *pol,
 int nla_parse_msg(const struct nlmsghdr *nlh, size_t hdrlen,
 		  const struct nla_pol *pol, int max, const struct nlattr **tb);
 
-uint8_t nla_u8(const struct nlattr *a);
-uint16_t nla_be16(const struct nlattr *a);
-uint32_t nla_be32(const struct nlattr *a);
-uint64_t nla_be64(const struct nlattr *a);
-const void *nla_data(const struct nlattr *a);
-size_t nla_len(const struct nlattr *a);
+/* Readers of validated attributes: inline, since a dump calls them for
+ * every field of every entry. */
+static inline const void *nla_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static inline size_t nla_len(const struct nlattr *a)
+{
+	return (size_t)a->nla_len - NLA_HDRLEN;
+}
+
+static inline uint8_t nla_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nla_data(a);
+}
+
+static inline uint16_t nla_be16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, nla_data(a), sizeof(v));
+	return be16toh(v);
+}
+
+static inline uint32_t nla_be32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nla_data(a), sizeof(v));
+	return be32toh(v);
+}
+
+static inline uint64_t nla_be64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nla_data(a), sizeof(v));
+	return be64toh(v);
+}
 
 #endif
