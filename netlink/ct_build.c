@@ -17,6 +17,8 @@
 		return -EMSGSIZE; \
 } while (0)
 
+#define CT_MSG_MAX 2048
+
 #define PUTB(type, len, data) do { \
 	if (!mnl_attr_put_check(nlh, size, type, len, data)) \
 		return -EMSGSIZE; \
@@ -268,6 +270,10 @@ struct nlmsghdr *ct_nl_build(void *buf, size_t size, uint16_t type,
 		errno = EMSGSIZE;
 		return NULL;
 	}
+	/* libmnl leaves attribute padding as it finds it: start from zeroes
+	 * so that no stale bytes go to the kernel or the wire.  No conntrack
+	 * message comes near CT_MSG_MAX. */
+	memset(buf, 0, size < CT_MSG_MAX ? size : CT_MSG_MAX);
 	nlh = nl_put_nfmsg(buf, NFNL_SUBSYS_CTNETLINK, type, flags, family, 0, 0);
 	if (put_body(nlh, size, ct, bflags) < 0) {
 		errno = EMSGSIZE;
