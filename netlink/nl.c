@@ -121,7 +121,8 @@ void *nl_req_buf(struct nl *nl, size_t *len)
 {
 	if (len)
 		*len = sizeof(nl->tx);
-	memset(nl->tx, 0, sizeof(struct nlmsghdr) + sizeof(struct nfgenmsg));
+	/* libmnl does not zero attribute padding: start from a clean buffer */
+	memset(nl->tx, 0, sizeof(nl->tx));
 	return nl->tx;
 }
 
