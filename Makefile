@@ -106,6 +106,16 @@ check: deps all unit
 deps:
 	@tests/deps.sh
 
+# libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g. build/fuzz/fuzz_ct_nl -max_total_time=60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	@mkdir -p $(O)/fuzz
+	@for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); echo "  FUZZ $$n"; \
+	  clang $(CSTD) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $(O)/fuzz/$$n $$f \
+	    $(LIB_SRC) $(LIBMNL_CFLAGS) $(LIBMNL_LIBS) || exit 1; \
+	done
+
 run: all
 	$(BUILD)/bin/conntrack -L
 

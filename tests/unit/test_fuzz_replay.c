@@ -1,0 +1,91 @@
+/* A small deterministic fuzzer for the test suite (no libFuzzer needed):
+ * valid ctnetlink messages are built, then mutated (bit flips, byte sets,
+ * truncations, length fields), and each one goes through the fuzz target.
+ * Under `make SAN=1 check` any overflow or UB is a failure. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "lib/ct.h"
+#include "netlink/ct.h"
+#include "t.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "../fuzz/fuzz_ct_nl.c"
+
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (uint32_t)rnd_state;
+}
+
+static size_t seed(int kind, uint8_t *buf, size_t size)
+{
+	struct ct ct;
+	struct nlmsghdr *nlh;
+
+	ct_init(&ct);
+	ct.orig.l3 = ct.reply.l3 = kind & 1 ? AF_INET6 : AF_INET;
+	ct.orig.l4 = ct.reply.l4 = (uint8_t[]){ 6, 17, 1, 58, 132, 47, 33, 136, 2 }[kind % 9];
+	ct.orig.present = CT_T_SRC | CT_T_DST | CT_T_L4 | CT_T_SPORT | CT_T_DPORT |
+			  CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID | CT_T_ZONE;
+	memset(ct.orig.src.b, 0x0a, 16);
+	memset(ct.orig.dst.b, 0x0b, 16);
+	ct.orig.sport = 1000;
+	ct.orig.dport = 80;
+	ct.orig.icmp_type = 8;
+	ct_set(&ct, CT_A_ORIG);
+	ct_tuple_invert(&ct.reply, &ct.orig);
+	ct_set(&ct, CT_A_REPLY);
+	ct.status = CT_S_ASSURED | CT_S_SEEN_REPLY;
+	ct.present |= CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_TIMEOUT) | CT_BIT(CT_A_MARK) |
+		      CT_BIT(CT_A_USE) | CT_BIT(CT_A_ID) | CT_BIT(CT_A_ZONE) |
+		      CT_BIT(CT_A_TCP_STATE) | CT_BIT(CT_A_SCTP_STATE) |
+		      CT_BIT(CT_A_DCCP_STATE) | CT_BIT(CT_A_HELPER) |
+		      CT_BIT(CT_A_LABELS) | CT_BIT(CT_A_SEQADJ_ORIG) |
+		      CT_BIT(CT_A_SYNPROXY);
+	ct.labels_len = 16;
+	ct.labels[1] = 5;
+	strcpy(ct.helper, "ftp");
+	nlh = ct_nl_build(buf, size, IPCTNL_MSG_CT_NEW, 0, ct.orig.l3, &ct, 0);
+	return nlh ? nlh->nlmsg_len : 0;
+}
+
+int main(void)
+{
+	static _Alignas(8) uint8_t base[4096], m[4096];
+	int kind, i, runs = 0;
+
+	for (kind = 0; kind < 18; kind++) {
+		size_t len = seed(kind, base, sizeof(base));
+
+		CHECK(len > 0, "seed %d builds", kind);
+		LLVMFuzzerTestOneInput(base, len);
+		for (i = 0; i < 3000; i++) {
+			size_t n = len, j, k = 1 + rnd() % 4;
+
+			memcpy(m, base, len);
+			for (j = 0; j < k; j++) {
+				size_t at = rnd() % n;
+
+				switch (rnd() % 5) {
+				case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
+				case 1: m[at] = (uint8_t)rnd(); break;
+				case 2: n = 16 + rnd() % (n - 15); break;
+				case 3: m[at] = 0xff; break;
+				case 4: m[at & ~3u] = (uint8_t)(rnd() % 64); break;
+				}
+			}
+			LLVMFuzzerTestOneInput(m, n);
+			runs++;
+		}
+	}
+	CHECK(runs == 18 * 3000, "%d mutated messages parsed and printed without a crash", runs);
+	T_DONE();
+}
