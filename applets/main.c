@@ -46,7 +46,7 @@ static void usage(FILE *f)
 	fprintf(f, "ctbox v%s: conntrack-tools in one binary\n"
 		"Usage: ctbox APPLET [ARGS...]\n"
 		"       ctbox --list\n"
-		"       ctbox --install [-s] DIR\n"
+		"       ctbox --install [-s] DIR   (symlinks DIR/APPLET -> ctbox)\n"
 		"       APPLET [ARGS...]   (called through a link named APPLET)\n"
 		"Applets:", CTBOX_VERSION);
 	for (i = 0; i < N_APPLETS; i++)
@@ -54,18 +54,10 @@ static void usage(FILE *f)
 	fputc('\n', f);
 }
 
-static int link_or_sym(const char *target, const char *path)
-{
-	if (link(target, path) == 0)
-		return 0;
-	if (errno != EXDEV && errno != EPERM)
-		return -1;
-	return symlink(target, path);
-}
-
-/* Create DIR/APPLET links to this binary (symbolic with -s, else hard,
- * falling back to symbolic across file systems). */
-static int install(const char *dir, int symbolic)
+/* Create DIR/APPLET symlinks to this binary.  -s is accepted for
+ * busybox's sake; links are always symbolic, so that replacing the binary
+ * updates every applet. */
+static int install(const char *dir)
 {
 	char self[PATH_MAX], link[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -86,7 +78,7 @@ static int install(const char *dir, int symbolic)
 			return 1;
 		}
 		unlink(link);
-		r = symbolic ? symlink(self, link) : link_or_sym(self, link);
+		r = symlink(self, link);
 		if (r < 0) {
 			fprintf(stderr, "ctbox: %s: %s\n", link, err_str(errno));
 			rc = 1;
@@ -127,7 +119,7 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 1;
 		}
-		return install(argv[2 + sym], sym);
+		return install(argv[2 + sym]);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
