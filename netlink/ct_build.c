@@ -2,6 +2,7 @@
  * 1.4.7 sends, so that captures of both can be compared byte for byte.
  * Every write is bounded by the buffer size: -EMSGSIZE, never an overrun. */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -243,6 +244,8 @@ static int put_body(struct nlmsghdr *nlh, size_t size, const struct ct *ct,
 	}
 	if (ct_has(ct, CT_A_ZONE) && !(bflags & CT_BUILD_NO_ZONE))
 		PUT(u16, CTA_ZONE, htons(ct->zone));
+	if (ct_has(ct, CT_A_ID) && (bflags & CT_BUILD_ID))
+		PUT(u32, CTA_ID, htonl(ct->id));
 	if (ct_has(ct, CT_A_LABELS)) {
 		PUTB(CTA_LABELS, ct->labels_len, ct->labels);
 		if (ct_has(ct, CT_A_LABELS_MASK) &&
