@@ -61,6 +61,8 @@ struct ct_cmd {
 	uint32_t label_del[CT_LABEL_WORDS];
 	bool label_del_all;	/* --label-del without names */
 	const struct labelmap *labelmap;
+	const char *prog;	/* argv[0], for the usage text */
+	const char *proto_name;	/* the last -p word, for -h -p */
 };
 
 /* Parse argv as conntrack 1.4.7 does (getopt_long semantics, the
@@ -73,6 +75,7 @@ void ct_exit_error(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
 void conntrack_usage(const char *prog);		/* -h text on stdout */
+/* name: the -p word (NULL: by number only) */
 void conntrack_proto_help(uint8_t l4, const char *name);
 
 /* Run one parsed command; returns the exit status. */

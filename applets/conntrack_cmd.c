@@ -137,7 +137,6 @@ static int cmd_list(struct ct_cmd *cmd)
 	if (l.xml_open)
 		ct_print_xml_footer(out_stdout, "conntrack");
 	nl_close(nl);
-	out_flush(out_stdout);
 	warn_msg("%lu flow entries have been shown.", l.count);
 	return 0;
 }
@@ -248,9 +247,9 @@ int conntrack_run(struct ct_cmd *cmd)
 		return 0;
 	case CMD_NONE:
 	case CMD_HELP:
-		conntrack_usage("conntrack");
+		conntrack_usage(cmd->prog ? cmd->prog : "conntrack");
 		if (cmd->l4 || (cmd->options & (1u << OPT_PROTO)))
-			conntrack_proto_help(cmd->l4, NULL);
+			conntrack_proto_help(cmd->l4, cmd->proto_name);
 		return 0;
 	default:
 		break;

@@ -64,6 +64,7 @@ struct ct_filter {
 	bool any_nat;
 	/* -l: every bit must be set */
 	bool labels;
+	bool labels_impossible;	/* a bit beyond what the kernel keeps */
 	uint32_t label_bits[CT_LABEL_WORDS];
 	/* -c */
 	bool secmark;

@@ -9,8 +9,8 @@
 
 struct labelmap;
 
-/* NULL + errno on failure to open; an empty map when no line is valid
- * (errno 0 then, as upstream's "nfct_labelmap_new: Success"). */
+/* NULL + errno on failure to open; NULL with errno 0 when no line is
+ * valid (upstream's "nfct_labelmap_new: Success"). */
 struct labelmap *labelmap_open(const char *path);
 void labelmap_free(struct labelmap *m);
 const char *labelmap_name(const struct labelmap *m, unsigned int bit);
