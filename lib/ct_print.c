@@ -224,13 +224,16 @@ static void put_labels(struct out *o, const struct ct *ct,
 		name = labelmap_name(m, bit);
 		if (!name)
 			continue;
+		/* 128 names of 64 bytes exceed the record's reserved room
+		 * (upstream cuts such a line at 4095 bytes) */
+		if (o->len - start + strlen(name) + 1 > OUT_RECORD_MAX - 2048)
+			break;
 		put_str(o, name);
 		o->buf[o->len++] = ',';
 	}
 	/* The library overwrites the last character with the separator: a
 	 * list without any named bit loses its '=' that way. */
 	o->buf[o->len - 1] = ' ';
-	(void)start;
 }
 
 static void put_tcp_flags_state(struct out *o, const struct ct *ct, uint8_t l4)
@@ -255,6 +258,23 @@ void ct_print_text(struct out *o, const struct ct *ct,
 
 	if (!out_reserve(o, OUT_RECORD_MAX))
 		return;
+	/* -E -o timestamp: "[%-.8ld.%-.6ld]\t" of the print time */
+	if (po->ev != CT_EV_NONE && (po->flags & CT_OF_TIMESTAMP)) {
+		uint64_t now = ct_print_now(po);
+
+		char t[24];
+		size_t n;
+
+		o->buf[o->len++] = '[';
+		for (n = fmt_u64(t, now / 1000000000ull); n < 8; n++)
+			o->buf[o->len++] = '0';
+		put_u64(o, now / 1000000000ull);
+		o->buf[o->len++] = '.';
+		for (n = fmt_u64(t, now % 1000000000ull / 1000); n < 6; n++)
+			o->buf[o->len++] = '0';
+		put_u64(o, now % 1000000000ull / 1000);
+		PUTS(o, "]\t");
+	}
 	mark = o->len;
 	switch (po->ev) {
 	case CT_EV_NEW:
@@ -312,10 +332,15 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	if (ct_has(ct, CT_A_ZONE))
 		KV(o, "zone=", ct->zone);
 	if (ct_has(ct, CT_A_TS_START)) {
-		uint64_t end = ct_has(ct, CT_A_TS_STOP) ? ct->ts_stop / 1000000000ull
-			: po->now_ns / 1000000000ull;
+		/* as the library: whole seconds of stop - start, or
+		 * time(NULL) - start seconds while the entry lives */
+		uint64_t d = ct_has(ct, CT_A_TS_STOP) ?
+			ct->ts_stop / 1000000000ull -
+			ct->ts_start / 1000000000ull :
+			ct_print_now(po) / 1000000000ull -
+			ct->ts_start / 1000000000ull;
 
-		KV(o, "delta-time=", end - ct->ts_start / 1000000000ull);
+		KV(o, "delta-time=", d);
 	}
 	if (po->flags & CT_OF_KTIMESTAMP) {
 		if (ct_has(ct, CT_A_TS_START)) {

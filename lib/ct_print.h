@@ -35,18 +35,37 @@ struct ct_print_opts {
 	uint64_t now_ns;		/* wall clock, for delta-time */
 };
 
-/* Default and extended text, one line. */
+/* Wall clock of a record: po->now_ns, or the clock when it is 0.  Event
+ * callers set now_ns per event (it feeds -o timestamp and delta-time). */
+uint64_t ct_print_now(const struct ct_print_opts *po);
+
+/* Default and extended text, one line; events (po->ev) with
+ * CT_OF_TIMESTAMP start with 1.4.7's "[%-.8ld.%-.6ld]\t" time prefix. */
 void ct_print_text(struct out *o, const struct ct *ct,
 		   const struct ct_print_opts *po);
-/* One <flow> element on one line (no document header). */
+/* One <flow> element on one line (no document header), with
+ * type="new|update|destroy" for events (po->ev), <when> for events with
+ * CT_OF_TIMESTAMP (local time of po->now_ns, or of the clock when 0),
+ * <timestamp> with CT_OF_KTIMESTAMP, labels when po->labels is set, and
+ * the [USERSPACE] suffix after </flow> when po->portid != 0.  Root element
+ * names for header/footer: "conntrack" or "expect". */
 void ct_print_xml(struct out *o, const struct ct *ct,
 		  const struct ct_print_opts *po);
 void ct_print_xml_header(struct out *o, const char *root);
 void ct_print_xml_footer(struct out *o, const char *root);
-/* A conntrack command line that -R loads back. */
+/* A conntrack command line that -R loads back.  po->save_prefix is
+ * "-A" (default: lists, NEW events), "-U" or "-D"; po->portid appends the
+ * [USERSPACE] suffix of events.  For an entry whose l3 protocol is neither
+ * IPv4 nor IPv6 1.4.7 prints "WARNING: unsupported l3proto N, skipping."
+ * on stderr and then the part of the line it had built (prefix and
+ * generic options, untrimmed): this function prints that line; the caller
+ * checks ct_save_supported() first and prints the warning (with N =
+ * ct_l3(ct)), since lib/ never writes to stderr. */
 void ct_print_save(struct out *o, const struct ct *ct,
 		   const struct ct_print_opts *po);
-/* One JSON object per line (schema in README.md). */
+bool ct_save_supported(const struct ct *ct);
+/* One JSON object per line (NDJSON); the schema is documented at the
+ * top of lib/ct_print_json.c and in README.md. */
 void ct_print_json(struct out *o, const struct ct *ct,
 		   const struct ct_print_opts *po);
 /* Pick the format from po->flags. */
@@ -63,7 +82,10 @@ const char *ct_dccp_state_name(uint8_t s);
 const char *ct_addr_str(uint8_t l3, const union ct_addr *a, char *buf,
 			size_t len);
 
-/* Expectations. */
+/* Expectations: the 1.4.7 text line (with the "[%-8ld.%-6ld]\t" time
+ * prefix when CT_OF_TIMESTAMP, of po->now_ns or the clock), one <flow>
+ * element of the <expect> document (<when> with CT_OF_TIMESTAMP), or one
+ * JSON object per line. */
 void exp_print_text(struct out *o, const struct exp *e,
 		    const struct ct_print_opts *po);
 void exp_print_xml(struct out *o, const struct exp *e,

@@ -1,0 +1,114 @@
+/* Appenders shared by the formatters of lib/ct_print_*.c and exp_print.c.
+ * They write into space the caller reserved with out_reserve() for one
+ * record (OUT_RECORD_MAX), so they do not check the room themselves; the
+ * only unbounded inputs (label names, strings) go through put_strn(). */
+#ifndef CTBOX_CT_PRINT_PUT_H
+#define CTBOX_CT_PRINT_PUT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "addr.h"
+#include "out.h"
+
+/* Room kept free at the end of a record for the fixed-size tail. */
+#define PUT_TAIL_ROOM 512
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+#define PUTS(o, lit) put(o, lit, sizeof(lit) - 1)
+
+static inline void put_c(struct out *o, char c)
+{
+	o->buf[o->len++] = c;
+}
+
+static inline void put_u64(struct out *o, uint64_t v)
+{
+	o->len += fmt_u64(o->buf + o->len, v);
+}
+
+static inline void put_hex(struct out *o, unsigned int v)
+{
+	static const char d[] = "0123456789abcdef";
+	char t[8];
+	int n = 0;
+
+	do {
+		t[n++] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		o->buf[o->len++] = t[--n];
+}
+
+/* Zero-padded to at least w digits (printf "%0*u"). */
+static inline void put_u64_pad(struct out *o, uint64_t v, unsigned int w,
+			       char pad)
+{
+	char t[24];
+	size_t n = fmt_u64(t, v);
+
+	while (n < w--)
+		o->buf[o->len++] = pad;
+	put(o, t, n);
+}
+
+/* Append s, truncated so that the record started at mark keeps
+ * PUT_TAIL_ROOM bytes free; returns false when it had to cut. */
+static inline int put_strn(struct out *o, size_t mark, const char *s)
+{
+	size_t n = strlen(s), lim = mark + OUT_RECORD_MAX - PUT_TAIL_ROOM;
+
+	if (o->len >= lim)
+		return 0;
+	if (n > lim - o->len) {
+		put(o, s, lim - o->len);
+		return 0;
+	}
+	put(o, s, n);
+	return 1;
+}
+
+static inline void put_addr(struct out *o, uint8_t l3, const union ct_addr *a)
+{
+	o->len += addr_fmt(o->buf + o->len, l3, a);
+}
+
+/* " [USERSPACE] portid=N[ progname=P]": events caused by a netlink
+ * request, after the record as conntrack 1.4.7 appends it. */
+static inline void put_userspace(struct out *o, size_t mark,
+				 uint32_t portid, const char *progname)
+{
+	if (!portid)
+		return;
+	PUTS(o, " [USERSPACE] portid=");
+	put_u64(o, portid);
+	if (progname) {
+		PUTS(o, " progname=");
+		put_strn(o, mark, progname);
+	}
+}
+
+/* <when>...</when> of local time now_ns, as libnetfilter_conntrack. */
+void ct_print_xml_when(struct out *o, uint64_t now_ns);
+/* <src>A</src><dst>B</dst> and the L4 elements of one tuple. */
+void ct_print_xml_addrs(struct out *o, const struct ct_tuple *t);
+void ct_print_xml_l4(struct out *o, const struct ct_tuple *t);
+/* JSON pieces shared with exp_print.c.  ct_print_json_tuple() opens the
+ * tuple object and leaves it open, so that the caller can add members
+ * (counters) before its closing '}'. */
+void ct_print_json_str(struct out *o, size_t mark, const char *s);
+void ct_print_json_tuple(struct out *o, const struct ct_tuple *t, uint8_t l3);
+void ct_print_json_time(struct out *o, uint64_t now_ns);
+void ct_print_json_event(struct out *o, enum ct_event ev);
+/* ,"k": (no comma right after '{'), then a number or our own name. */
+void ct_print_json_key(struct out *o, const char *k);
+void ct_print_json_u64(struct out *o, const char *k, uint64_t v);
+void ct_print_json_name(struct out *o, const char *k, const char *v);
+
+#endif

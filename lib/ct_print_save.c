@@ -1,0 +1,241 @@
+/* struct ct -> a conntrack command line (-o save) that -R loads back,
+ * byte-identical to conntrack-tools 1.4.7.  What the kernel did not send
+ * is left out; mark, labels, NAT ports, helper, timestamps and counters
+ * are never saved (1.4.7 does not). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ct_print.h"
+#include "ct_print_put.h"
+
+bool ct_save_supported(const struct ct *ct)
+{
+	uint8_t l3 = ct->orig.l3 ? ct->orig.l3 : ct->reply.l3;
+
+	return l3 == AF_INET || l3 == AF_INET6;
+}
+
+static void put_opt_u64(struct out *o, const char *opt, size_t n, uint64_t v)
+{
+	put(o, opt, n);
+	put_u64(o, v);
+	put_c(o, ' ');
+}
+
+#define OPT(o, lit, v) put_opt_u64(o, lit " ", sizeof(lit), v)
+
+static void put_opt_str(struct out *o, const char *opt, size_t n,
+			const char *s)
+{
+	put(o, opt, n);
+	put(o, s, strlen(s));
+	put_c(o, ' ');
+}
+
+#define OPT_S(o, lit, s) put_opt_str(o, lit " ", sizeof(lit), s)
+
+/* -u: the four bits conntrack -u accepts back, in bit order. */
+static void put_status(struct out *o, uint32_t status)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} map[] = {
+		{ CT_S_EXPECTED, "EXPECTED" },
+		{ CT_S_SEEN_REPLY, "SEEN_REPLY" },
+		{ CT_S_ASSURED, "ASSURED" },
+		{ CT_S_FIXED_TIMEOUT, "FIXED_TIMEOUT" },
+	};
+	bool any = false;
+	size_t i;
+
+	PUTS(o, "-u ");
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (!(status & map[i].bit))
+			continue;
+		put(o, map[i].name, strlen(map[i].name));
+		put_c(o, ',');
+		any = true;
+	}
+	if (any)
+		o->buf[o->len - 1] = ' ';
+	else
+		PUTS(o, "UNSET ");
+}
+
+/* libnetfilter_conntrack's NFCT_GOPT_IS_SNAT / IS_DNAT: the NAT-done bit
+ * and a reply address that differs from the original one. */
+static bool is_nat(const struct ct *ct, uint32_t done_bit,
+		   const union ct_addr *reply, const union ct_addr *orig)
+{
+	if (!ct_has(ct, CT_A_STATUS) || !(ct->status & done_bit))
+		return false;
+	switch (ct->orig.l3) {
+	case AF_INET:
+		return reply->ip[0] != orig->ip[0];
+	case AF_INET6:
+		return memcmp(reply->b, orig->b, 16) != 0;
+	}
+	return false;
+}
+
+static void put_opt_addr(struct out *o, const char *opt, uint8_t l3,
+			 const union ct_addr *a)
+{
+	put(o, opt, 3);
+	put_addr(o, l3, a);
+	put_c(o, ' ');
+}
+
+static void put_ports(struct out *o, const struct ct *ct)
+{
+	if (ct->orig.present & CT_T_SPORT)
+		OPT(o, "--sport", ct->orig.sport);
+	if (ct->orig.present & CT_T_DPORT)
+		OPT(o, "--dport", ct->orig.dport);
+	if (ct->reply.present & CT_T_SPORT)
+		OPT(o, "--reply-port-src", ct->reply.sport);
+	if (ct->reply.present & CT_T_DPORT)
+		OPT(o, "--reply-port-dst", ct->reply.dport);
+}
+
+static void put_icmp(struct out *o, const struct ct_tuple *t, bool v6)
+{
+	if (t->present & CT_T_ICMP_TYPE) {
+		if (v6)
+			OPT(o, "--icmpv6-type", t->icmp_type);
+		else
+			OPT(o, "--icmp-type", t->icmp_type);
+	}
+	if (t->present & CT_T_ICMP_CODE) {
+		if (v6)
+			OPT(o, "--icmpv6-code", t->icmp_code);
+		else
+			OPT(o, "--icmp-code", t->icmp_code);
+	}
+	if (t->present & CT_T_ICMP_ID) {
+		if (v6)
+			OPT(o, "--icmpv6-id", t->icmp_id);
+		else
+			OPT(o, "--icmp-id", t->icmp_id);
+	}
+}
+
+static void put_proto(struct out *o, const struct ct *ct)
+{
+	uint8_t l4 = ct_l4(ct);
+
+	switch (l4) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+	case IPPROTO_GRE:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		PUTS(o, "-p ");
+		put(o, ct_l4_name(l4), strlen(ct_l4_name(l4)));
+		put_c(o, ' ');
+		break;
+	default:
+		OPT(o, "-p", l4);
+		return;
+	}
+	switch (l4) {
+	case IPPROTO_TCP:
+		put_ports(o, ct);
+		if (ct_has(ct, CT_A_TCP_STATE))
+			OPT_S(o, "--state", ct_tcp_state_name(ct->tcp.state));
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		put_ports(o, ct);
+		break;
+	case IPPROTO_SCTP:
+		put_ports(o, ct);
+		if (ct_has(ct, CT_A_SCTP_STATE))
+			OPT_S(o, "--state", ct_sctp_state_name(ct->sctp.state));
+		/* 1.4.7 converts the tag twice on each way: it prints the
+		 * kernel's tag byte-swapped, and -I sends it unswapped */
+		if (ct_has(ct, CT_A_SCTP_VTAG_ORIG))
+			OPT(o, "--orig-vtag", htonl(ct->sctp.vtag[0]));
+		if (ct_has(ct, CT_A_SCTP_VTAG_REPLY))
+			OPT(o, "--reply-vtag", htonl(ct->sctp.vtag[1]));
+		break;
+	case IPPROTO_DCCP:
+		put_ports(o, ct);
+		if (ct_has(ct, CT_A_DCCP_STATE))
+			OPT_S(o, "--state", ct_dccp_state_name(ct->dccp.state));
+		if (ct_has(ct, CT_A_DCCP_ROLE))
+			OPT_S(o, "--role", ct->dccp.role == 0 ? "client" :
+			      ct->dccp.role == 1 ? "server" : "(null)");
+		break;
+	case IPPROTO_GRE:
+		if (ct->orig.present & CT_T_SPORT)
+			OPT(o, "--srckey", ct->orig.sport);
+		if (ct->orig.present & CT_T_DPORT)
+			OPT(o, "--dstkey", ct->orig.dport);
+		if (ct->reply.present & CT_T_SPORT)
+			OPT(o, "--reply-key-src", ct->reply.sport);
+		if (ct->reply.present & CT_T_DPORT)
+			OPT(o, "--reply-key-dst", ct->reply.dport);
+		break;
+	case IPPROTO_ICMP:
+		put_icmp(o, &ct->orig, false);
+		break;
+	case IPPROTO_ICMPV6:
+		put_icmp(o, &ct->orig, true);
+		break;
+	}
+}
+
+void ct_print_save(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	const char *prefix = po->save_prefix ? po->save_prefix : "-A";
+	uint8_t l3 = ct->orig.l3 ? ct->orig.l3 : ct->reply.l3;
+	size_t mark;
+
+	if (!out_reserve(o, OUT_RECORD_MAX))
+		return;
+	mark = o->len;
+	put_strn(o, mark, prefix);
+	put_c(o, ' ');
+	if (ct_has(ct, CT_A_TIMEOUT))
+		OPT(o, "-t", ct->timeout);
+	if (ct_has(ct, CT_A_STATUS))
+		put_status(o, ct->status);
+	if (ct_has(ct, CT_A_SECMARK))
+		OPT(o, "-c", ct->secmark);
+	if (ct_has(ct, CT_A_ZONE))
+		OPT(o, "-w", ct->zone);
+	if (ct->orig.present & CT_T_ZONE)
+		OPT(o, "--orig-zone", ct->orig.zone);
+	if (ct->reply.present & CT_T_ZONE)
+		OPT(o, "--reply-zone", ct->reply.zone);
+	if (l3 != AF_INET && l3 != AF_INET6) {
+		/* 1.4.7 warns (the caller's job, see ct_save_supported()) and
+		 * prints what it had so far, untrimmed. */
+		goto out;
+	}
+	if (ct->orig.present & CT_T_SRC)
+		put_opt_addr(o, "-s ", l3, &ct->orig.src);
+	if (ct->orig.present & CT_T_DST)
+		put_opt_addr(o, "-d ", l3, &ct->orig.dst);
+	if (ct->reply.present & CT_T_SRC)
+		put_opt_addr(o, is_nat(ct, CT_S_DST_NAT_DONE, &ct->reply.src,
+				       &ct->orig.dst) ? "-g " : "-r ",
+			     l3, &ct->reply.src);
+	if (ct->reply.present & CT_T_DST)
+		put_opt_addr(o, is_nat(ct, CT_S_SRC_NAT_DONE, &ct->reply.dst,
+				       &ct->orig.src) ? "-n " : "-q ",
+			     l3, &ct->reply.dst);
+	put_proto(o, ct);
+	out_trim_space(o, mark);
+out:
+	put_userspace(o, mark, po->portid, po->progname);
+	put_c(o, '\n');
+}
