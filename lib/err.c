@@ -9,6 +9,7 @@
 #include "out.h"
 
 static const char *prefix = "";
+static int stdout_tty = -1;
 
 /* glibc 2.36 texts; musl words many of these differently. */
 static const char *const texts[] = {
@@ -103,10 +104,21 @@ const char *err_prefix(void)
 	return prefix;
 }
 
+static int quiet;
+
+void err_quiet(int on)
+{
+	quiet = on;
+}
+
 static void emit(const char *pre, const char *fmt, va_list ap)
 {
 	char buf[2048];
-	int n = snprintf(buf, sizeof(buf), "%s", pre);
+	int n;
+
+	if (quiet)
+		return;
+	n = snprintf(buf, sizeof(buf), "%s", pre);
 
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		n = 0;
@@ -114,8 +126,13 @@ static void emit(const char *pre, const char *fmt, va_list ap)
 	if ((size_t)n >= sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 2;
 	buf[n++] = '\n';
-	/* stdout first, so that both streams keep their order on a terminal */
-	out_flush(out_stdout);
+	/* Like stdio under upstream: on a terminal stdout is written line by
+	 * line, so it comes first; into a file or a pipe it is written at exit
+	 * (or when the buffer fills), after the messages. */
+	if (stdout_tty < 0)
+		stdout_tty = isatty(1);
+	if (stdout_tty)
+		out_flush(out_stdout);
 	out_flush(out_stderr);
 	if (write(2, buf, (size_t)n) < 0)
 		return;

@@ -26,6 +26,10 @@ void say_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
+/* Non-zero: drop every message (conntrack -R parses each line a second
+ * time to run it; its warnings were shown the first time). */
+void err_quiet(int on);
+
 /* Flush stdout and exit; a failed stdout write becomes exit 1. */
 void ctbox_exit(int code) __attribute__((noreturn));
 

@@ -27,6 +27,7 @@ typedef int (*ct_cb)(const struct ct *ct, enum ct_event ev, void *data);
 enum {
 	CT_BUILD_CONFIRMED = 1u << 0,	/* OR IPS_CONFIRMED into CTA_STATUS */
 	CT_BUILD_NO_ZONE   = 1u << 1,	/* leave CTA_ZONE out */
+	CT_BUILD_ID        = 1u << 2,	/* send CTA_ID (1.4.7 never does) */
 };
 
 /* Message codec.  Tuples are shared with the expectation codec. */

@@ -1,0 +1,320 @@
+/* conntrack -D.  Every way gives 1.4.7's output (each deleted entry on
+ * stdout, then the count):
+ *  - a complete tuple: one GET, then its DELETE, no dump;
+ *  - otherwise a dump with every filter the kernel can apply, the
+ *    userspace re-check, and the matches streamed as DELETEs through the
+ *    batch writer.  A line is printed once its DELETE is known to have
+ *    worked: an entry that vanished meanwhile (ENOENT) is neither printed
+ *    nor counted, and does not stop the run;
+ *  - when the filter is one a kernel flush applies exactly (mark/mask,
+ *    family) and the matches are many, the ones past FLUSH_AFTER are only
+ *    printed and counted by the dump, and one filtered flush deletes
+ *    them. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+
+#include "conntrack.h"
+#include "conntrack_modify.h"
+#include "lib/err.h"
+#include "lib/out.h"
+#include "netlink/ct.h"
+#include "netlink/ct_batch.h"
+
+/* Lines waiting for the fate of their DELETE.  Fixed sizes: the batch is
+ * flushed before either fills. */
+#define PEND_TEXT	(512 * 1024)
+#define PEND_ITEMS	8192
+
+struct pend_item {
+	uint32_t seq;
+	uint32_t off;
+	uint32_t len;
+	bool dead;
+};
+
+/* With a filter a kernel flush applies exactly, the first matches are
+ * deleted one by one and the rest, if there are more, by one flush: a
+ * flush walks the whole table, which costs as much as this many
+ * DELETEs (measured, see README). */
+#define FLUSH_AFTER	32768
+
+struct del_ctx {
+	const struct ct_cmd *cmd;
+	bool direct;		/* entries come from a GET, not a dump */
+	bool flushable;		/* the filter is one a flush applies exactly */
+	bool flush;		/* past FLUSH_AFTER: print, count, flush later */
+	unsigned long queued;
+	struct ct_batch *b;
+	struct ct_print_opts po;
+	struct out pend;
+	struct pend_item *items;
+	size_t n;
+	unsigned long count;
+	unsigned long vanished;
+	int fatal;		/* first failure other than ENOENT */
+};
+
+static struct pend_item *find_item(struct del_ctx *d, uint32_t seq)
+{
+	size_t lo = 0, hi = d->n;
+
+	/* seqs grow by one per request within a batch */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint32_t rel = d->items[mid].seq - d->items[0].seq;
+
+		if (rel == seq - d->items[0].seq)
+			return &d->items[mid];
+		if (rel < seq - d->items[0].seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void on_report(uint32_t seq, int err, const struct ct *ct, void *data)
+{
+	struct del_ctx *d = data;
+	struct pend_item *it;
+
+	(void)ct;
+	/* Lost reports (ENOBUFS): the DELETEs did run and failures are rare
+	 * (a vanished entry), so their lines stay. */
+	if (err == 0 || seq == 0 || d->n == 0)
+		return;
+	it = find_item(d, seq);
+	if (!it)
+		return;
+	it->dead = true;
+	if (err == -ENOENT)
+		d->vanished++;
+	else if (!d->fatal)
+		d->fatal = err;
+}
+
+static void commit(struct del_ctx *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->items[i].dead)
+			continue;
+		out_write(out_stdout, d->pend.buf + d->items[i].off,
+			  d->items[i].len);
+		d->count++;
+	}
+	d->n = 0;
+	d->pend.len = 0;
+}
+
+static void flush_batch(struct del_ctx *d)
+{
+	int r = ct_batch_flush(d->b);
+
+	if (r < 0)
+		d->fatal = d->fatal ? d->fatal : r;
+	commit(d);
+	if (d->fatal)
+		ct_op_failed(CMD_DELETE, d->fatal);
+}
+
+static void print_line(struct out *o, const struct ct *ct,
+		       const struct ct_print_opts *po)
+{
+	if ((po->flags & CT_OF_SAVE) && !ct_save_supported(ct))
+		warn_msg("WARNING: unsupported l3proto %u, skipping.", ct_l3(ct));
+	ct_print(o, ct, po);
+}
+
+static int queue_delete(struct del_ctx *d, const struct ct *ct)
+{
+	struct pend_item *it;
+	uint32_t seq;
+	size_t off;
+	int r;
+
+	if (d->n == PEND_ITEMS || d->pend.cap - d->pend.len < OUT_RECORD_MAX)
+		flush_batch(d);
+	r = ct_batch_delete(d->b, ct, &seq);
+	if (r < 0)
+		ct_op_failed(CMD_DELETE, r);
+	off = d->pend.len;
+	print_line(&d->pend, ct, &d->po);
+	it = &d->items[d->n++];
+	it->seq = seq;
+	it->off = (uint32_t)off;
+	it->len = (uint32_t)(d->pend.len - off);
+	it->dead = false;
+	if (ct_batch_full(d->b))
+		flush_batch(d);
+	return 0;
+}
+
+static int del_one(const struct ct *ct, enum ct_event ev, void *data)
+{
+	struct del_ctx *d = data;
+	struct ct got;
+
+	(void)ev;
+	if (d->direct && ct->use > 1) {
+		/* the GET's own reference: a dump would show one less */
+		got = *ct;
+		got.use--;
+		ct = &got;
+	}
+	if (d->cmd->family && ct_l3(ct) != d->cmd->family)
+		return 0;
+	if (!ct_filter_match(&d->cmd->filter, ct))
+		return 0;
+	if (d->flushable && !d->flush && d->queued == FLUSH_AFTER) {
+		flush_batch(d);
+		d->flush = true;
+	}
+	if (d->flush) {
+		print_line(out_stdout, ct, &d->po);
+		d->count++;
+		return 0;
+	}
+	d->queued++;
+	return queue_delete(d, ct);
+}
+
+/* The kernel honours the family of a flush from 5.3 on (nfgenmsg version
+ * 1); older ones flush every family. */
+static bool kernel_at_least(int maj, int min)
+{
+	struct utsname u;
+	char *end;
+	long a, b = 0;
+
+	if (uname(&u) < 0)
+		return false;
+	a = strtol(u.release, &end, 10);
+	if (*end == '.')
+		b = strtol(end + 1, NULL, 10);
+	return a > maj || (a == maj && b >= min);
+}
+
+/* -D whose whole filter is mark/mask and/or family: what a kernel flush
+ * does, with the same semantics. */
+static bool flush_exact(const struct ct_cmd *cmd)
+{
+	uint32_t allowed = 1u << OPT_MARK | 1u << OPT_FAMILY | 1u << OPT_OUTPUT;
+
+	if (cmd->options & ~allowed)
+		return false;
+	if (cmd->family && !kernel_at_least(5, 3))
+		return false;
+	return true;
+}
+
+static bool l4_has_ports(uint8_t l4)
+{
+	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP ||
+	       l4 == IPPROTO_UDPLITE || l4 == IPPROTO_SCTP ||
+	       l4 == IPPROTO_DCCP;
+}
+
+/* A tuple the kernel can look up as it is, in the zone of -w (zone 0
+ * without it: 1.4.7 would also delete that tuple in other zones, which
+ * costs a walk of the whole table; README lists the difference).  GRE is
+ * left out: 1.4.7's filter never compares GRE keys, so a keyed lookup
+ * would find less.  So are directional zones: the lookup zone is plain. */
+static bool full_tuple(const struct ct_cmd *cmd)
+{
+	const struct ct_tuple *t = &cmd->tmpl.orig;
+	uint32_t need = CT_T_SRC | CT_T_DST | CT_T_L4;
+
+	if (cmd->options & (1u << OPT_MASK_SRC | 1u << OPT_MASK_DST |
+			    1u << OPT_ORIG_ZONE | 1u << OPT_REPL_ZONE))
+		return false;
+	if ((t->present & need) != need)
+		return false;
+	if (l4_has_ports(t->l4))
+		return (t->present & (CT_T_SPORT | CT_T_DPORT)) ==
+		       (CT_T_SPORT | CT_T_DPORT);
+	if (t->l4 == IPPROTO_ICMP || t->l4 == IPPROTO_ICMPV6)
+		return (t->present & (CT_T_ICMP_TYPE | CT_T_ICMP_CODE |
+				      CT_T_ICMP_ID)) ==
+		       (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID);
+	return t->l4 != IPPROTO_GRE;
+}
+
+static void del_print_opts(struct ct_print_opts *po, const struct ct_cmd *cmd)
+{
+	ct_print_opts_init(po, cmd);
+	/* 1.4.7's delete callback knows neither ktimestamp nor labels */
+	po->flags &= ~(unsigned int)(CT_OF_KTIMESTAMP | CT_OF_LABELS);
+	po->labels = NULL;
+	po->save_prefix = "-D";
+}
+
+unsigned long ct_do_delete(struct ct_cmd *cmd, struct ct_sess *s)
+{
+	struct del_ctx d = { .cmd = cmd };
+	struct ct_kfilter kf;
+	char *text;
+	int r;
+
+	ct_filter_kernel(&cmd->filter, &kf, false);
+	kf.family = cmd->family;
+	d.flushable = flush_exact(cmd);
+	text = malloc(PEND_TEXT);
+	d.items = malloc(PEND_ITEMS * sizeof(*d.items));
+	if (!text || !d.items)
+		ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
+			      err_str(ENOMEM));
+	out_init(&d.pend, -1, text, PEND_TEXT);
+	del_print_opts(&d.po, cmd);
+	d.b = ct_sess_batch(s, on_report, &d);
+
+	if (full_tuple(cmd)) {
+		struct ct key;
+
+		ct_init(&key);
+		key.orig = cmd->tmpl.orig;
+		key.orig.present &= ~CT_T_ZONE;
+		ct_set(&key, CT_A_ORIG);
+		if (cmd->options & (1u << OPT_ZONE)) {
+			key.zone = cmd->tmpl.zone;
+			ct_set(&key, CT_A_ZONE);
+		}
+		d.direct = true;
+		r = ct_nl_get(s->nl, &key, del_one, &d);
+		if (r == -ENOENT)
+			r = 0;
+	} else {
+		r = ct_nl_dump(s->nl, CT_TABLE_CONNTRACK, false, &kf, del_one,
+			       &d);
+	}
+	/* an interrupted dump still handed over every entry it saw */
+	if (r < 0 && r != -EINTR) {
+		flush_batch(&d);
+		ct_op_failed(CMD_DELETE, r);
+	}
+	flush_batch(&d);
+	/* An entry created since the dump saw the table is deleted unseen,
+	 * one that died since is still counted: the price of one request
+	 * instead of one per entry. */
+	if (d.flush) {
+		struct ct_kfilter fk;
+
+		memset(&fk, 0, sizeof(fk));
+		fk.family = cmd->family;
+		fk.mark = kf.mark;
+		fk.mark_val = kf.mark_val;
+		fk.mark_mask = kf.mark_mask;
+		r = ct_nl_flush(s->nl, &fk);
+		if (r < 0)
+			ct_op_failed(CMD_DELETE, r);
+	}
+	s->cb = NULL;
+	free(text);
+	free(d.items);
+	return d.count;
+}
