@@ -1,0 +1,367 @@
+/* conntrackd's core (see daemon.h): one epoll loop, no threads.
+ *
+ * Signals only set flags.  They are blocked everywhere but inside
+ * epoll_pwait(), so one that arrives between the flag test and the wait
+ * still wakes the wait: no race, no self-pipe. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/conf.h"
+#include "lib/err.h"
+#include "lib/out.h"
+#include "sync/cache.h"
+#include "sync/ctl.h"
+#include "sync/daemon.h"
+#include "sync/evsrc.h"
+#include "sync/log.h"
+#include "sync/timer.h"
+
+#define MAX_CHILDREN	32
+#define EPOLL_BATCH	32
+
+struct ctd ctd;
+
+static pid_t children[MAX_CHILDREN];
+static struct timer watchdog;
+static uint64_t watchdog_ms;
+
+uint32_t ctd_now(void)
+{
+	return (uint32_t)(timer_now_ms() / 1000);
+}
+
+int ctd_fd_add(struct ctd_fd *f)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = f };
+
+	return epoll_ctl(ctd.epfd, EPOLL_CTL_ADD, f->fd, &ev) < 0 ? -errno : 0;
+}
+
+void ctd_fd_del(struct ctd_fd *f)
+{
+	epoll_ctl(ctd.epfd, EPOLL_CTL_DEL, f->fd, NULL);
+}
+
+void ctd_shutdown(void)
+{
+	ctd.quit = 1;
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		ctd.chld = 1;
+	else
+		ctd.quit = 1;
+}
+
+static int signals_setup(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	return sigprocmask(SIG_BLOCK, &block, wait_mask) < 0 ? -errno : 0;
+}
+
+int ctd_notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	size_t n;
+	int fd, r = 0;
+
+	if (!path || !*path || !ctd.conf->general.systemd)
+		return 0;
+	n = strlen(path);
+	if (n >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, n);
+	if (path[0] == '@')
+		sa.sun_path[0] = 0;	/* abstract namespace */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+		   (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static void on_watchdog(void *data)
+{
+	(void)data;
+	ctd_notify("WATCHDOG=1");
+	timer_add(&watchdog, watchdog_ms);
+}
+
+/* WATCHDOG_USEC set (and meant for us): ping at half the interval. */
+static void watchdog_setup(void)
+{
+	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+	unsigned long long us;
+	char *end;
+
+	if (!usec || !ctd.conf->general.systemd)
+		return;
+	if (pid && strtol(pid, NULL, 10) != (long)getpid())
+		return;
+	us = strtoull(usec, &end, 10);
+	if (*end || us < 2000)
+		return;
+	watchdog_ms = us / 2000;
+	timer_init(&watchdog, on_watchdog, NULL);
+	timer_add(&watchdog, watchdog_ms);
+}
+
+int ctd_fork(void (*fn)(void *data), void *data)
+{
+	unsigned int i;
+	pid_t pid;
+
+	for (i = 0; i < MAX_CHILDREN && children[i]; i++)
+		;
+	if (i == MAX_CHILDREN)
+		return -EAGAIN;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		fn(data);
+		_exit(0);
+	}
+	children[i] = pid;
+	ctd.children++;
+	return 0;
+}
+
+void ctd_print_children(struct out *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_CHILDREN; i++)
+		if (children[i])
+			out_printf(o, "PID=%d type=any\n", (int)children[i]);
+}
+
+static void reap(void)
+{
+	unsigned int i;
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < MAX_CHILDREN; i++)
+			if (children[i] == pid) {
+				children[i] = 0;
+				ctd.children--;
+			}
+		if (WIFSIGNALED(st)) {
+			ctd.rt.child_fail++;
+			if (WTERMSIG(st) == SIGSEGV)
+				ctd.rt.child_segv++;
+			else
+				ctd.rt.child_termsig++;
+		} else if (WIFEXITED(st) && WEXITSTATUS(st)) {
+			ctd.rt.child_fail++;
+		}
+	}
+	if (pid < 0 && errno != ECHILD)
+		ctd.rt.wait_fail++;
+}
+
+static int lock_take(const char *path)
+{
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			log_err("lockfile `%s' exists, perhaps conntrackd "
+				"already running?", path);
+		else
+			log_err("can't open lockfile `%s': %s", path,
+				err_str(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void scheduler_setup(const struct conf_general *g)
+{
+	struct sched_param p = { .sched_priority = g->sched_priority };
+
+	if (sched_setscheduler(0, g->sched_policy, &p) < 0)
+		log_warn("scheduler configuration failed: %s",
+			 err_str(errno));
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	log_console(false);
+	return 0;
+}
+
+static void loop(const sigset_t *wait_mask)
+{
+	struct epoll_event ev[EPOLL_BATCH];
+
+	while (!ctd.quit) {
+		int i, n;
+
+		n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, timer_next_ms(),
+				wait_mask);
+		if (n < 0) {
+			if (errno != EINTR)
+				ctd.rt.select_fail++;
+			n = 0;
+		}
+		for (i = 0; i < n && !ctd.quit; i++) {
+			struct ctd_fd *f = ev[i].data.ptr;
+
+			f->fn(f, ev[i].events);
+		}
+		if (ctd.chld) {
+			ctd.chld = 0;
+			reap();
+		}
+		timer_run();
+	}
+}
+
+int ctd_run(const struct conf *conf, bool daemon_mode)
+{
+	const struct conf_general *g = &conf->general;
+	sigset_t wait_mask;
+	int r;
+
+	memset(&ctd, 0, sizeof(ctd));
+	ctd.conf = conf;
+	ctd.console = !daemon_mode;
+	ctd.start = time(NULL);
+	umask(0177);
+	if (conf->mode == CONF_MODE_SYNC) {
+		/* Before anything exists: nothing to undo, and said on the
+		 * console even with -d. */
+		log_open(NULL, -1, true);
+		log_err("Sync mode is not available in this version of "
+			"conntrackd (ctbox); use a Stats section");
+		return 1;
+	}
+	ctd.mode = &ctd_stats_mode;
+	r = log_open(g->logfile, g->syslog_facility, true);
+	if (r < 0) {
+		log_err("can't open logfile `%s': %s", g->logfile,
+			err_str(-r));
+		return 1;
+	}
+	log_console(!daemon_mode);
+	if (conf->mode_defaulted)
+		log_notice("No running mode specified. Defaulting to "
+			   "statistics mode.");
+	if (lock_take(g->lockfile) < 0) {
+		log_close();
+		return 1;
+	}
+	r = 1;
+	if (signals_setup(&wait_mask) < 0)
+		goto out_lock;
+	scheduler_setup(g);
+	ctd.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ctd.epfd < 0) {
+		log_err("can't create the event loop: %s", err_str(errno));
+		goto out_lock;
+	}
+	ctd.cache = cache_create(ctd.mode->name, g->hashsize, g->hashlimit);
+	if (!ctd.cache) {
+		log_err("can't create the cache: %s", err_str(errno));
+		goto out_epoll;
+	}
+	if (ctd.mode->init() < 0)
+		goto out_cache;
+	if (ctl_server_init(g->unix_path) < 0) {
+		log_err("can't open unix socket `%s': %s", g->unix_path,
+			err_str(errno));
+		goto out_mode;
+	}
+	if (evsrc_init() < 0)
+		goto out_ctl;
+	log_notice("initialization completed");
+	if (daemon_mode) {
+		if (daemonize() < 0)
+			goto out_ev;
+		log_notice("-- starting in daemon mode --");
+	} else {
+		log_notice("-- starting in console mode --");
+	}
+	if (daemon_mode) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "MAINPID=%d", (int)getpid());
+		ctd_notify(buf);
+	}
+	ctd_notify("READY=1");
+	watchdog_setup();
+	loop(&wait_mask);
+	log_notice("---- shutdown received ----");
+	ctd_notify("STOPPING=1");
+	r = 0;
+out_ev:
+	evsrc_fini();
+out_ctl:
+	ctl_server_fini();
+out_mode:
+	ctd.mode->fini();
+out_cache:
+	cache_destroy(ctd.cache);
+	ctd.cache = NULL;
+out_epoll:
+	close(ctd.epfd);
+out_lock:
+	unlink(g->lockfile);
+	log_close();
+	return r;
+}

@@ -1,0 +1,87 @@
+/* conntrackd's core: one epoll loop with timers, signals that only set
+ * flags, the lock file, sd_notify, and the hooks a running mode plugs in.
+ * Everything the parts of the daemon share lives in struct ctd. */
+#ifndef CTBOX_SYNC_DAEMON_H
+#define CTBOX_SYNC_DAEMON_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/ct.h"
+
+struct conf;
+struct cache;
+struct out;
+
+/* A file descriptor in the loop: fn is called with epoll's events. */
+struct ctd_fd {
+	int fd;
+	void (*fn)(struct ctd_fd *f, uint32_t events);
+};
+
+/* What a running mode does (stats today, the sync modes later). */
+struct ctd_mode {
+	const char *name;
+	int (*init)(void);
+	void (*fini)(void);
+	/* an event of the kernel, after the Filter */
+	void (*on_event)(const struct ct *ct, enum ct_event ev);
+	/* an entry of a resync dump (overrun, polling, -R), after the Filter */
+	void (*on_resync)(const struct ct *ct);
+	/* an entry the kernel no longer has, about to leave the cache */
+	void (*on_purge)(const struct ct *ct, uint32_t created);
+	/* a control request: true when the mode answered it */
+	bool (*on_request)(int code, struct out *o, int fd);
+};
+
+/* -s runtime counters. */
+struct ctd_runtime_stats {
+	uint32_t child_fail;
+	uint32_t child_segv;
+	uint32_t child_termsig;
+	uint32_t select_fail;
+	uint32_t wait_fail;
+	uint32_t local_read_fail;
+	uint32_t local_unknown;
+};
+
+struct ctd {
+	const struct conf *conf;
+	const struct ctd_mode *mode;
+	bool console;
+	int epfd;
+	time_t start;			/* wall clock, for the uptime */
+	struct cache *cache;		/* the internal cache */
+	struct ctd_runtime_stats rt;
+	unsigned int children;		/* dump children alive */
+	volatile sig_atomic_t quit;
+	volatile sig_atomic_t chld;
+};
+
+extern struct ctd ctd;
+extern const struct ctd_mode ctd_stats_mode;
+
+/* Seconds of CLOCK_MONOTONIC: the clock of cache creation times. */
+uint32_t ctd_now(void);
+
+int ctd_fd_add(struct ctd_fd *f);
+void ctd_fd_del(struct ctd_fd *f);
+
+/* Run the daemon with a loaded configuration: returns the exit code. */
+int ctd_run(const struct conf *conf, bool daemonize);
+
+/* Ask the loop to stop (the -k request). */
+void ctd_shutdown(void);
+
+/* sd_notify(3) without libsystemd: a datagram to $NOTIFY_SOCKET. */
+int ctd_notify(const char *state);
+
+/* Run fn in a forked child (dumps to the control socket); the parent
+ * counts the child.  0 in the parent, -errno when fork failed. */
+int ctd_fork(void (*fn)(void *data), void *data);
+/* -s process: one "PID=<pid> type=any" line per running child. */
+void ctd_print_children(struct out *o);
+
+#endif

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Daemon lifecycle and bad input: start, -k, restart, stale lock, second
+# instance, SIGTERM, missing config, Sync section, garbage on the control
+# socket, and command-line errors worded as the reference's.
+. "$(dirname "$0")/../lib.sh"
+
+ns_new A
+D=$(ours_path conntrackd)
+norm() { sed -E 's/^\[[^]]*\] \(pid=[0-9]+\) //; s/daemon v[0-9.]+/daemon vX/; s#^Usage: [^ ]*#Usage: P#'; }
+cat >"$T_TMP/c.conf" <<CONF
+General {
+	LockFile $T_TMP/lock
+	LogFile $T_TMP/log
+	UNIX { Path $T_TMP/ctl }
+}
+Stats { LogFile $T_TMP/stats }
+CONF
+C=$T_TMP/c.conf
+wait_sock() { for i in $(seq 50); do [ -S "$T_TMP/ctl" ] && return 0; sleep 0.1; done; return 1; }
+wait_gone() { for i in $(seq 50); do [ ! -e "$T_TMP/lock" ] && return 0; sleep 0.1; done; return 1; }
+
+in_ns "$A" "$D" -C "$C" -d; rc=$?
+[ $rc = 0 ] && wait_sock && t_ok "-d starts, parent exits 0" || t_fail "-d starts, parent exits 0" "rc=$rc"
+out=$(in_ns "$A" "$D" -C "$C" -s 2>&1)
+grep -q '^cache stats:' <<<"$out" && t_ok "-s answers" || t_fail "-s answers" "$out"
+
+# a second instance is refused, in console mode with the reference's line
+in_ns "$A" "$D" -C "$C" >"$T_TMP/o2" 2>&1; rc=$?
+in_ns "$A" "$REF_BIN/conntrackd" -C "$C" >"$T_TMP/r2" 2>&1; rrc=$?
+if [ $rc = 1 ] && [ "$(norm <"$T_TMP/o2")" = "$(norm <"$T_TMP/r2")" ]; then
+	t_ok "second instance refused as the reference does"
+else
+	t_fail "second instance refused as the reference does" "rc=$rc/$rrc" "$(cat "$T_TMP/o2")" "$(cat "$T_TMP/r2")"
+fi
+
+# garbage on the socket: short request, unknown code, nothing at all
+python3 - "$T_TMP/ctl" <<'PY'
+import socket, struct, sys
+def req(data, close_early=False):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    if data: s.sendall(data)
+    if close_early: s.close(); return b""
+    s.shutdown(socket.SHUT_WR)
+    out = b""
+    while True:
+        b = s.recv(4096)
+        if not b: break
+        out += b
+    return out
+req(b"\x15", True)
+assert req(struct.pack("i", 99)) == b""
+assert req(struct.pack("i", -5)) == b""
+req(b"", True)
+for i in range(40):
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(sys.argv[1])
+PY
+[ $? = 0 ] && t_ok "bad requests answered with nothing" || t_fail "bad requests answered with nothing"
+out=$(in_ns "$A" "$D" -C "$C" -s runtime 2>&1)
+grep -q 'local unknown request:		           2' <<<"$out" &&
+	t_ok "unknown requests counted, daemon alive" || t_fail "unknown requests counted, daemon alive" "$out"
+
+in_ns "$A" "$D" -C "$C" -k; rc=$?
+[ $rc = 0 ] && wait_gone && [ ! -e "$T_TMP/ctl" ] && t_ok "-k: exit 0, lock and socket removed" ||
+	t_fail "-k: exit 0, lock and socket removed" "$(ls "$T_TMP")"
+grep -q '\[notice\] ---- shutdown received ----' "$T_TMP/log" && t_ok "shutdown logged" || t_fail "shutdown logged" "$(cat "$T_TMP/log")"
+
+# restart, then SIGTERM
+in_ns "$A" "$D" -C "$C" -d && wait_sock && t_ok "restart after -k" || t_fail "restart after -k"
+pid=$(ip netns pids "$A" | head -1)
+kill -TERM "$pid"
+wait_gone && [ ! -e "$T_TMP/ctl" ] && t_ok "SIGTERM: lock and socket removed" || t_fail "SIGTERM: lock and socket removed"
+
+# stale lock: refused, in console mode with the reference's wording
+: >"$T_TMP/lock"
+in_ns "$A" "$D" -C "$C" >"$T_TMP/o3" 2>&1; rc=$?
+in_ns "$A" "$REF_BIN/conntrackd" -C "$C" >"$T_TMP/r3" 2>&1
+if [ $rc = 1 ] && [ "$(norm <"$T_TMP/o3")" = "$(norm <"$T_TMP/r3")" ]; then
+	t_ok "stale lock refused as the reference does"
+else
+	t_fail "stale lock refused as the reference does" "$(cat "$T_TMP/o3")" "$(cat "$T_TMP/r3")"
+fi
+rm -f "$T_TMP/lock"
+
+# same_cli DESC ARGS...: stdout, stderr and exit code as the reference's.
+same_cli() {
+	local desc=$1; shift
+	in_ns "$A" "$D" "$@" >"$T_TMP/o.out" 2>"$T_TMP/o.err"; echo $? >"$T_TMP/o.rc"
+	in_ns "$A" "$REF_BIN/conntrackd" "$@" >"$T_TMP/r.out" 2>"$T_TMP/r.err"; echo $? >"$T_TMP/r.rc"
+	local f ok=1
+	for f in out err; do
+		[ "$(norm <"$T_TMP/o.$f")" = "$(norm <"$T_TMP/r.$f")" ] || ok=0
+	done
+	cmp -s "$T_TMP/o.rc" "$T_TMP/r.rc" || ok=0
+	if [ $ok = 1 ]; then t_ok "$desc"; else
+		t_fail "$desc" "rc $(cat "$T_TMP/o.rc")/$(cat "$T_TMP/r.rc")" \
+			"$(diff <(norm <"$T_TMP/r.out") <(norm <"$T_TMP/o.out"))" \
+			"$(diff <(norm <"$T_TMP/r.err") <(norm <"$T_TMP/o.err"))"
+	fi
+}
+same_cli "missing config" -C "$T_TMP/nonexistent" -s
+same_cli "no daemon: can't connect" -C "$C" -s
+same_cli "-x without -i" -C "$C" -x
+same_cli "-d with a request" -C "$C" -d -s
+same_cli "-s bogus" -C "$C" -s bogus
+same_cli "-f bogus" -C "$C" -f bogus
+same_cli "unknown option" -C "$C" -q
+same_cli "-i with a bad sub-argument" -C "$C" -i bogus
+same_cli "-h" -h
+same_cli "-v" -v
+
+# a Sync section: one clear line, exit 1, nothing left behind
+cat >"$T_TMP/s.conf" <<CONF
+General { LockFile $T_TMP/lock
+	UNIX { Path $T_TMP/ctl } }
+Sync { Mode FTFW { } UDP { IPv4_address 127.0.0.1 IPv4_Destination_Address 127.0.0.2 Port 3780 Interface lo } }
+CONF
+out=$(in_ns "$A" "$D" -C "$T_TMP/s.conf" 2>&1); rc=$?
+if [ $rc = 1 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q 'Sync' <<<"$out" && [ ! -e "$T_TMP/lock" ]; then
+	t_ok "Sync section refused with one line"
+else
+	t_fail "Sync section refused with one line" "rc=$rc" "$out"
+fi
+# an unwritable log path: a clear error, exit 1, no lock left
+sed "s#LogFile $T_TMP/log#LogFile /proc/nonexistent/log#" "$C" >"$T_TMP/l.conf"
+out=$(in_ns "$A" "$D" -C "$T_TMP/l.conf" 2>&1); rc=$?
+[ $rc = 1 ] && grep -q "can't open logfile" <<<"$out" && [ ! -e "$T_TMP/lock" ] &&
+	t_ok "unwritable LogFile refused" || t_fail "unwritable LogFile refused" "rc=$rc" "$out"
+t_done
