@@ -10,6 +10,7 @@
 #include "ct_print.h"
 #include "labelmap.h"
 #include "out.h"
+#include "ct_print_put.h"
 
 static const char *const tcp_states[] = {
 	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
@@ -86,37 +87,9 @@ const char *ct_addr_str(uint8_t l3, const union ct_addr *a, char *buf,
 	return buf;
 }
 
-/* Append s as is, then a space: the common shape of every field. */
-static void put(struct out *o, const char *s, size_t n)
-{
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-#define PUTS(o, lit) put(o, lit, sizeof(lit) - 1)
-
 static void put_str(struct out *o, const char *s)
 {
 	put(o, s, strlen(s));
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-	o->len += fmt_u64(o->buf + o->len, v);
-}
-
-static void put_hex(struct out *o, unsigned int v)
-{
-	static const char d[] = "0123456789abcdef";
-	char t[8];
-	int n = 0;
-
-	do {
-		t[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		o->buf[o->len++] = t[--n];
 }
 
 /* "%-8s %u " */
@@ -276,19 +249,7 @@ void ct_print_text(struct out *o, const struct ct *ct,
 		PUTS(o, "]\t");
 	}
 	mark = o->len;
-	switch (po->ev) {
-	case CT_EV_NEW:
-		PUTS(o, "    [NEW] ");
-		break;
-	case CT_EV_UPDATE:
-		PUTS(o, " [UPDATE] ");
-		break;
-	case CT_EV_DESTROY:
-		PUTS(o, "[DESTROY] ");
-		break;
-	case CT_EV_NONE:
-		break;
-	}
+	put_event_prefix(o, po->ev);
 	if (po->flags & CT_OF_EXTENDED)
 		put_name_num(o, ct_l3_name(l3), l3);
 	put_name_num(o, ct_l4_name(l4), l4);

@@ -74,6 +74,24 @@ static inline int put_strn(struct out *o, size_t mark, const char *s)
 	return 1;
 }
 
+/* The "%9s " event column of 1.4.7's text lines; nothing for dumps. */
+static inline void put_event_prefix(struct out *o, enum ct_event ev)
+{
+	switch (ev) {
+	case CT_EV_NEW:
+		PUTS(o, "    [NEW] ");
+		break;
+	case CT_EV_UPDATE:
+		PUTS(o, " [UPDATE] ");
+		break;
+	case CT_EV_DESTROY:
+		PUTS(o, "[DESTROY] ");
+		break;
+	case CT_EV_NONE:
+		break;
+	}
+}
+
 static inline void put_addr(struct out *o, uint8_t l3, const union ct_addr *a)
 {
 	o->len += addr_fmt(o->buf + o->len, l3, a);

@@ -103,19 +103,7 @@ void exp_print_text(struct out *o, const struct exp *e,
 	if (po->flags & CT_OF_TIMESTAMP)
 		put_time_prefix(o, ct_print_now(po));
 	mark = o->len;
-	switch (po->ev) {
-	case CT_EV_NEW:
-		PUTS(o, "    [NEW] ");
-		break;
-	case CT_EV_UPDATE:
-		PUTS(o, " [UPDATE] ");
-		break;
-	case CT_EV_DESTROY:
-		PUTS(o, "[DESTROY] ");
-		break;
-	case CT_EV_NONE:
-		break;
-	}
+	put_event_prefix(o, po->ev);
 	if (exp_has(e, EXP_A_TIMEOUT)) {
 		put_u64(o, e->timeout);
 		put_c(o, ' ');
