@@ -98,7 +98,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN)
+# Test tools that are not tests themselves (used by integration tests).
+$(BUILD)/tests/conf_check: tests/unit/conf_check.c $(BUILD)/libctbox.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(BUILD)/tests/conf_check
 
 check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run
