@@ -7,28 +7,43 @@
 #include "addr.h"
 #include "out.h"
 
-static size_t octet(char *buf, unsigned int v)
+/* "0".."255" with their lengths, built once: four table copies are
+ * cheaper than sixteen divisions per IPv4 tuple pair. */
+static char octets[256][4];
+static uint8_t octet_len[256];
+
+static void octets_init(void)
 {
-	if (v >= 100) {
-		buf[0] = (char)('0' + v / 100);
-		buf[1] = (char)('0' + v / 10 % 10);
-		buf[2] = (char)('0' + v % 10);
-		return 3;
+	unsigned int v;
+
+	for (v = 0; v < 256; v++) {
+		char t[4];
+		size_t n = 0;
+
+		if (v >= 100)
+			t[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[n++] = (char)('0' + v / 10 % 10);
+		t[n++] = (char)('0' + v % 10);
+		memcpy(octets[v], t, n);
+		octet_len[v] = (uint8_t)n;
 	}
-	if (v >= 10) {
-		buf[0] = (char)('0' + v / 10);
-		buf[1] = (char)('0' + v % 10);
-		return 2;
-	}
-	buf[0] = (char)('0' + v);
-	return 1;
+}
+
+static inline size_t octet(char *buf, unsigned int v)
+{
+	memcpy(buf, octets[v], 4);	/* buffers have room for a full address */
+	return octet_len[v];
 }
 
 size_t addr_fmt_v4(char *buf, const void *a)
 {
 	const uint8_t *b = a;
-	size_t n = octet(buf, b[0]);
+	size_t n;
 
+	if (!octet_len[0])
+		octets_init();
+	n = octet(buf, b[0]);
 	buf[n++] = '.';
 	n += octet(buf + n, b[1]);
 	buf[n++] = '.';

@@ -94,16 +94,26 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static size_t digits(uint64_t v)
+{
+	size_t n = 1;
+
+	/* most numbers of a listing are small: compare, do not divide */
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	if (v >= 1000)
+		return n + 3;
+	if (v >= 100)
+		return n + 2;
+	return v >= 10 ? n + 1 : n;
+}
+
 size_t fmt_u64(char *buf, uint64_t v)
 {
-	size_t n = 1, i;
-	uint64_t t = v;
+	size_t n = digits(v), i = n;
 
-	while (t >= 10) {
-		t /= 10;
-		n++;
-	}
-	i = n;
 	while (v >= 100) {
 		unsigned int r = (unsigned int)(v % 100);
 
