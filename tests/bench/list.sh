@@ -68,6 +68,14 @@ row "-L --mark 1" - -L --mark 1
 row "-C" - -C
 echo "(ratio = wall time ours/reference, best of $REPS; user = user CPU ours/reference, target <= 0.10 for -L)"
 
+# User CPU of a 0.5 s run is a few scheduler ticks: count instructions too.
+if [ "${BENCH_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
+	ir() { inns valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		awk '/Collected/ {print $NF}'; }
+	o=$(ir "$OURS" -L); r=$(ir "$REF" -L)
+	awk -v o="$o" -v r="$r" 'BEGIN { printf "user-space instructions of -L (callgrind): ours %d, reference %d, ratio %.3f (target 0.10)\n", o, r, o / r }'
+fi
+
 if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
 	echo "loading $BIG flows for the memory check..."
 	count=$(load "$BIG")
