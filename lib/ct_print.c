@@ -116,40 +116,6 @@ static void put_addrs(struct out *o, const struct ct_tuple *t, uint8_t l3)
 	o->buf[o->len++] = ' ';
 }
 
-static void put_l4(struct out *o, const struct ct_tuple *t, uint8_t l4)
-{
-	switch (l4) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-		PUTS(o, "sport=");
-		put_u64(o, t->sport);
-		PUTS(o, " dport=");
-		put_u64(o, t->dport);
-		o->buf[o->len++] = ' ';
-		break;
-	case IPPROTO_GRE:
-		PUTS(o, "srckey=0x");
-		put_hex(o, t->sport);
-		PUTS(o, " dstkey=0x");
-		put_hex(o, t->dport);
-		o->buf[o->len++] = ' ';
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		PUTS(o, "type=");
-		put_u64(o, t->icmp_type);
-		PUTS(o, " code=");
-		put_u64(o, t->icmp_code);
-		PUTS(o, " id=");
-		put_u64(o, t->icmp_id);
-		o->buf[o->len++] = ' ';
-		break;
-	}
-}
-
 static void put_counters(struct out *o, const struct ct_counters *c)
 {
 	PUTS(o, "packets=");
@@ -258,7 +224,7 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	put_tcp_flags_state(o, ct, l4);
 
 	put_addrs(o, &ct->orig, l3);
-	put_l4(o, &ct->orig, l4);
+	put_l4_text(o, &ct->orig, l4);
 	if (ct->orig.present & CT_T_ZONE)
 		KV(o, "zone-orig=", ct->orig.zone);
 	if (ct_has(ct, CT_A_COUNTERS_ORIG))
@@ -267,7 +233,7 @@ void ct_print_text(struct out *o, const struct ct *ct,
 		PUTS(o, "[UNREPLIED] ");
 
 	put_addrs(o, &ct->reply, l3);
-	put_l4(o, &ct->reply, l4);
+	put_l4_text(o, &ct->reply, l4);
 	if (ct->reply.present & CT_T_ZONE)
 		KV(o, "zone-reply=", ct->reply.zone);
 	if (ct_has(ct, CT_A_COUNTERS_REPLY))

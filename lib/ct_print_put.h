@@ -5,6 +5,7 @@
 #ifndef CTBOX_CT_PRINT_PUT_H
 #define CTBOX_CT_PRINT_PUT_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -88,6 +89,43 @@ static inline void put_event_prefix(struct out *o, enum ct_event ev)
 		PUTS(o, "[DESTROY] ");
 		break;
 	case CT_EV_NONE:
+		break;
+	}
+}
+
+/* The L4 part of a text tuple, "sport=… dport=… " and the like; by the
+ * entry's protocol, since 1.4.7 prints zero ports even when absent. */
+static inline void put_l4_text(struct out *o, const struct ct_tuple *t,
+			       uint8_t l4)
+{
+	switch (l4) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		PUTS(o, "sport=");
+		put_u64(o, t->sport);
+		PUTS(o, " dport=");
+		put_u64(o, t->dport);
+		put_c(o, ' ');
+		break;
+	case IPPROTO_GRE:
+		PUTS(o, "srckey=0x");
+		put_hex(o, t->sport);
+		PUTS(o, " dstkey=0x");
+		put_hex(o, t->dport);
+		put_c(o, ' ');
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		PUTS(o, "type=");
+		put_u64(o, t->icmp_type);
+		PUTS(o, " code=");
+		put_u64(o, t->icmp_code);
+		PUTS(o, " id=");
+		put_u64(o, t->icmp_id);
+		put_c(o, ' ');
 		break;
 	}
 }

@@ -20,40 +20,6 @@ static struct ct_tuple fix_l3(const struct exp *e, const struct ct_tuple *t)
 	return r;
 }
 
-static void put_l4_text(struct out *o, const struct ct_tuple *t)
-{
-	switch (t->l4) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-		PUTS(o, "sport=");
-		put_u64(o, t->sport);
-		PUTS(o, " dport=");
-		put_u64(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_GRE:
-		PUTS(o, "srckey=0x");
-		put_hex(o, t->sport);
-		PUTS(o, " dstkey=0x");
-		put_hex(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		PUTS(o, "type=");
-		put_u64(o, t->icmp_type);
-		PUTS(o, " code=");
-		put_u64(o, t->icmp_code);
-		PUTS(o, " id=");
-		put_u64(o, t->icmp_id);
-		put_c(o, ' ');
-		break;
-	}
-}
-
 /* "<p>src=A <p>dst=B " + L4, p = "", "mask-" or "master-". */
 static void put_tuple_text(struct out *o, const char *p, size_t n,
 			   const struct ct_tuple *t)
@@ -68,7 +34,7 @@ static void put_tuple_text(struct out *o, const char *p, size_t n,
 		put_addr(o, t->l3, &t->dst);
 		put_c(o, ' ');
 	}
-	put_l4_text(o, t);
+	put_l4_text(o, t, t->l4);
 }
 
 /* "[%-8ld.%-6ld]\t": left-justified, space-padded, usec not zero-padded
