@@ -110,23 +110,36 @@ static size_t digits(uint64_t v)
 	return v >= 10 ? n + 1 : n;
 }
 
+/* Writes the last n digits of v, two at a time, ending at buf + n. */
+static void put_digits(char *buf, size_t n, uint32_t v)
+{
+	while (v >= 100) {
+		n -= 2;
+		memcpy(buf + n, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(buf + n - 2, digit_pairs + 2 * v, 2);
+	else
+		buf[n - 1] = (char)('0' + v);
+}
+
 size_t fmt_u64(char *buf, uint64_t v)
 {
 	size_t n = digits(v), i = n;
 
-	while (v >= 100) {
-		unsigned int r = (unsigned int)(v % 100);
+	/* Ports, timeouts, marks and use counts fit 32 bits, whose
+	 * divisions are cheaper; the high digits of bigger numbers are
+	 * peeled off 64-bit first. */
+	while (v > UINT32_MAX) {
+		uint32_t r = (uint32_t)(v % 10000);
 
-		v /= 100;
-		buf[--i] = digit_pairs[2 * r + 1];
-		buf[--i] = digit_pairs[2 * r];
+		v /= 10000;
+		i -= 4;
+		memcpy(buf + i, digit_pairs + 2 * (r / 100), 2);
+		memcpy(buf + i + 2, digit_pairs + 2 * (r % 100), 2);
 	}
-	if (v >= 10) {
-		buf[--i] = digit_pairs[2 * v + 1];
-		buf[--i] = digit_pairs[2 * v];
-	} else {
-		buf[--i] = (char)('0' + v);
-	}
+	put_digits(buf, i, (uint32_t)v);
 	return n;
 }
 

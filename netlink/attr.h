@@ -73,6 +73,40 @@ nla_parse(const void *start, size_t len, const struct nla_pol *pol, int max,
 	return 0;
 }
 
+/* Attribute walk without a table, for the nests a dump meets in every
+ * entry: clearing and re-reading a pointer per possible type cost more
+ * than the handful of attributes the kernel actually sends.
+ * nla_next() returns 1 with *a set, 0 at the end, -EBADMSG on a
+ * truncated or lying length. */
+struct nla_iter {
+	const char *p, *end;
+};
+
+static inline void nla_iter_nest(struct nla_iter *it, const struct nlattr *nest)
+{
+	it->p = (const char *)nest + NLA_HDRLEN;
+	it->end = (const char *)nest + nest->nla_len;
+}
+
+static inline __attribute__((always_inline)) int
+nla_next(struct nla_iter *it, const struct nlattr **a)
+{
+	const struct nlattr *n = (const struct nlattr *)it->p;
+
+	if (it->end - it->p < NLA_HDRLEN)
+		return 0;
+	if (n->nla_len < NLA_HDRLEN || n->nla_len > it->end - it->p)
+		return -EBADMSG;
+	*a = n;
+	it->p += NLA_ALIGN(n->nla_len);
+	return 1;
+}
+
+static inline int nla_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
 /* tb must have max + 1 slots; they are cleared first. */
 static inline __attribute__((always_inline)) int
 nla_parse_nest(const struct nlattr *nest, const struct nla_pol *pol, int max,

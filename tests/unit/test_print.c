@@ -673,6 +673,38 @@ static void test_bounds(void)
 	test_bounds_labels(&ct);
 }
 
+/* Every digit count, both sides of the 32-bit boundary, against printf. */
+static void test_numbers(void)
+{
+	static const uint64_t v[] = {
+		0, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535, 99999, 100000,
+		1000000, 4294967295ull, 4294967296ull, 9999999999ull,
+		10000000000ull, 10000000001ull, 12345678901234ull,
+		1000000000000000000ull, 18446744073709551615ull,
+	};
+	char got[32], want[32];
+	size_t i, n, bad = 0;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		n = fmt_u64(got, v[i]);
+		got[n] = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v[i]);
+		if (strcmp(got, want)) {
+			printf("    fmt_u64: got %s, want %s\n", got, want);
+			bad++;
+		}
+	}
+	for (i = 0; i < 200000; i++) {	/* every port, timeout and more */
+		uint64_t x = i * 21487ull + (i << 20);
+
+		n = fmt_u64(got, x);
+		got[n] = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)x);
+		bad += strcmp(got, want) != 0;
+	}
+	CHECK_EQ(bad, 0, "fmt_u64 prints every number as printf does");
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -685,5 +717,6 @@ int main(void)
 	test_json();
 	test_exp();
 	test_bounds();
+	test_numbers();
 	T_DONE();
 }
