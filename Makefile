@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes \
 CSTD    := -std=c11 -D_GNU_SOURCE
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(LIBMNL_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(LIBMNL_LIBS)
+LDLIBS_ALL = $(LIBMNL_LIBS) -pthread
 
 # O=DIR puts every build product under DIR (default build/).
 O ?= build
@@ -118,7 +118,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); echo "  FUZZ $$n"; \
 	  clang $(CSTD) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $(O)/fuzz/$$n $$f \
-	    $(LIB_SRC) $(LIBMNL_CFLAGS) $(LIBMNL_LIBS) || exit 1; \
+	    $(LIB_SRC) $(LIBMNL_CFLAGS) $(LIBMNL_LIBS) -pthread || exit 1; \
 	done
 
 run: all

@@ -3,7 +3,8 @@
  *  - a complete tuple: one GET, then its DELETE, no dump;
  *  - otherwise a dump with every filter the kernel can apply, the
  *    userspace re-check, and the matches streamed as DELETEs through the
- *    batch writer.  A line is printed once its DELETE is known to have
+ *    batch writer, whose thread runs one batch in the kernel while the
+ *    dump goes on.  A line is printed once its DELETE is known to have
  *    worked: an entry that vanished meanwhile (ENOENT) is neither printed
  *    nor counted, and does not stop the run;
  *  - when the filter is one a kernel flush applies exactly (mark/mask,
@@ -24,7 +25,8 @@
 #include "netlink/ct.h"
 #include "netlink/ct_batch.h"
 
-/* Lines waiting for the fate of their DELETE.  Fixed sizes: the batch is
+/* Lines waiting for the fate of their DELETE: those of the batch in
+ * flight and of the one being filled.  Fixed sizes: the batches are
  * flushed before either fills. */
 #define PEND_TEXT	(512 * 1024)
 #define PEND_ITEMS	8192
@@ -40,7 +42,9 @@ struct pend_item {
  * deleted one by one and the rest, if there are more, by one flush: a
  * flush walks the whole table, which costs as much as this many
  * DELETEs (measured, see README). */
+#ifndef FLUSH_AFTER
 #define FLUSH_AFTER	32768
+#endif
 
 struct del_ctx {
 	const struct ct_cmd *cmd;
@@ -53,6 +57,7 @@ struct del_ctx {
 	struct out pend;
 	struct pend_item *items;
 	size_t n;
+	size_t sent;		/* items[0..sent) were handed to the writer */
 	unsigned long count;
 	unsigned long vanished;
 	int fatal;		/* first failure other than ENOENT */
@@ -97,19 +102,32 @@ static void on_report(uint32_t seq, int err, const struct ct *ct, void *data)
 		d->fatal = err;
 }
 
-static void commit(struct del_ctx *d)
+/* Print the lines of items[0..upto), whose reports are all in, and keep
+ * the rest for later. */
+static void commit(struct del_ctx *d, size_t upto)
 {
-	size_t i;
+	size_t i, off;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < upto; i++) {
 		if (d->items[i].dead)
 			continue;
 		out_write(out_stdout, d->pend.buf + d->items[i].off,
 			  d->items[i].len);
 		d->count++;
 	}
-	d->n = 0;
-	d->pend.len = 0;
+	if (upto == d->n) {
+		d->n = d->sent = 0;
+		d->pend.len = 0;
+		return;
+	}
+	off = d->items[upto].off;
+	memmove(d->pend.buf, d->pend.buf + off, d->pend.len - off);
+	d->pend.len -= off;
+	memmove(d->items, d->items + upto, (d->n - upto) * sizeof(*d->items));
+	d->n -= upto;
+	d->sent -= upto;
+	for (i = 0; i < d->n; i++)
+		d->items[i].off -= (uint32_t)off;
 }
 
 static void flush_batch(struct del_ctx *d)
@@ -118,9 +136,24 @@ static void flush_batch(struct del_ctx *d)
 
 	if (r < 0)
 		d->fatal = d->fatal ? d->fatal : r;
-	commit(d);
+	commit(d, d->n);
 	if (d->fatal)
 		ct_op_failed(CMD_DELETE, d->fatal);
+}
+
+/* Hand the queued DELETEs to the writer thread; the batch sent before
+ * them has then finished, and its lines are printed. */
+static void send_batch(struct del_ctx *d)
+{
+	size_t done = d->sent;
+	int r = ct_batch_send(d->b);
+
+	if (r < 0)
+		d->fatal = d->fatal ? d->fatal : r;
+	d->sent = d->n;
+	commit(d, done);
+	if (d->fatal)
+		flush_batch(d);		/* prints what worked, then fails */
 }
 
 static void print_line(struct out *o, const struct ct *ct,
@@ -151,7 +184,7 @@ static int queue_delete(struct del_ctx *d, const struct ct *ct)
 	it->len = (uint32_t)(d->pend.len - off);
 	it->dead = false;
 	if (ct_batch_full(d->b))
-		flush_batch(d);
+		send_batch(d);
 	return 0;
 }
 

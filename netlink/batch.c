@@ -1,5 +1,14 @@
-/* The batch writer (see batch.h for the model). */
+/* The batch writer (see batch.h for the model).
+ *
+ * nl_batch_send() hands the queued requests to a writer thread and
+ * returns: the kernel runs them inside that thread's sendmsg(), on another
+ * CPU, while the caller goes on (typically reading the dump that produces
+ * the next requests).  The thread only sends and copies the reports it
+ * drains; they reach the callback on the caller's thread, at the next
+ * send or flush, so callers need no locking.  Two request buffers: one
+ * being filled, one in flight. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +26,17 @@
 #define BATCH_SNDBUF	(1u << 20)
 #define BATCH_MIN_FLUSH	4096
 
+/* A batch handed to the writer, and what came back. */
+struct flight {
+	char *tx;
+	size_t len, count;
+	uint32_t first_seq, last_seq;
+	int err;		/* -errno of the send, none of it ran */
+	unsigned long lost;	/* ENOBUFS while draining */
+	char *rep;		/* the reports, as received */
+	size_t rep_len, rep_cap;
+};
+
 struct nl_batch {
 	struct nl *nl;
 	nl_batch_cb cb;
@@ -31,8 +51,15 @@ struct nl_batch {
 	size_t cost;		/* reply bytes the queued requests may cause */
 	size_t budget;		/* what the receive queue holds, with margin */
 	struct nl_batch_stats st;
-	char *tx;
+	char *tx;		/* being filled; the other buffer is fl.tx */
 	char *rx;
+	struct flight fl;
+	bool busy;		/* fl handed over, reports not delivered */
+	/* writer thread */
+	bool thread, job, quit;
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
 
 struct nl_batch *nl_batch_new(struct nl *nl, size_t flush_at, nl_batch_cb cb,
@@ -48,8 +75,9 @@ struct nl_batch *nl_batch_new(struct nl *nl, size_t flush_at, nl_batch_cb cb,
 		return NULL;
 	b->cap = 2 * flush_at;
 	b->tx = calloc(1, b->cap);
+	b->fl.tx = calloc(1, b->cap);
 	b->rx = malloc(NL_RCVBUF_SIZE);
-	if (!b->tx || !b->rx) {
+	if (!b->tx || !b->fl.tx || !b->rx) {
 		nl_batch_free(b);
 		errno = ENOMEM;
 		return NULL;
@@ -75,11 +103,25 @@ struct nl_batch *nl_batch_new(struct nl *nl, size_t flush_at, nl_batch_cb cb,
 	return b;
 }
 
+static void wait_flight(struct nl_batch *b);
+
 void nl_batch_free(struct nl_batch *b)
 {
 	if (!b)
 		return;
+	if (b->thread) {
+		wait_flight(b);
+		pthread_mutex_lock(&b->mu);
+		b->quit = true;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+		pthread_join(b->tid, NULL);
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+	}
 	free(b->tx);
+	free(b->fl.tx);
+	free(b->fl.rep);
 	free(b->rx);
 	free(b);
 }
@@ -132,21 +174,20 @@ const struct nl_batch_stats *nl_batch_stats(const struct nl_batch *b)
 	return &b->st;
 }
 
-/* Whether seq belongs to the batch being drained (wraps around). */
-static bool in_batch(const struct nl_batch *b, uint32_t seq, uint32_t last)
+/* Whether seq belongs to the batch in flight (wraps around). */
+static bool in_batch(const struct flight *f, uint32_t seq)
 {
-	return seq - b->first_seq <= last - b->first_seq;
+	return seq - f->first_seq <= f->last_seq - f->first_seq;
 }
 
-static void walk(struct nl_batch *b, const char *buf, size_t len,
-		 uint32_t last)
+/* Deliver the reports of the flight: on the caller's thread. */
+static void walk(struct nl_batch *b, const struct flight *f)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int n = (int)len;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)f->rep;
+	int n = (int)f->rep_len;
 
 	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_pid != b->portid ||
-		    !in_batch(b, nlh->nlmsg_seq, last))
+		if (nlh->nlmsg_pid != b->portid || !in_batch(f, nlh->nlmsg_seq))
 			continue;	/* not ours, or a late echo */
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
@@ -165,9 +206,30 @@ static void walk(struct nl_batch *b, const char *buf, size_t len,
 	}
 }
 
+/* Keep received reports whole: recv() returns whole messages. */
+static void keep(struct flight *f, const char *buf, size_t n)
+{
+	if (f->rep_cap - f->rep_len < n) {
+		size_t cap = f->rep_cap ? 2 * f->rep_cap : 4 * NL_RCVBUF_SIZE;
+		char *p;
+
+		while (cap - f->rep_len < n)
+			cap *= 2;
+		p = realloc(f->rep, cap);
+		if (!p) {	/* as if the kernel had dropped them */
+			f->lost++;
+			return;
+		}
+		f->rep = p;
+		f->rep_cap = cap;
+	}
+	memcpy(f->rep + f->rep_len, buf, n);
+	f->rep_len += n;
+}
+
 /* Read until the queue is empty: everything the batch caused is there
  * already, since the kernel ran it inside our sendmsg(). */
-static void drain(struct nl_batch *b, uint32_t last)
+static void drain(struct nl_batch *b, struct flight *f)
 {
 	int fd = nl_fd(b->nl);
 
@@ -178,43 +240,160 @@ static void drain(struct nl_batch *b, uint32_t last)
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) {
-				/* Reports were dropped, requests were not:
-				 * say so, and ask for less next time. */
-				b->st.lost++;
-				b->cb(0, -ENOBUFS, NULL, b->data);
-				if (b->budget > 4 * NL_BATCH_COST_OBJ)
-					b->budget /= 2;
+				/* Reports were dropped, requests were not */
+				f->lost++;
 				continue;
 			}
 			return;		/* EAGAIN: all read */
 		}
 		if (n == 0)
 			return;
-		walk(b, b->rx, (size_t)n, last);
+		keep(f, b->rx, (size_t)n);
 	}
+}
+
+/* What the writer does with a flight, on whichever thread runs it. */
+static void fly(struct nl_batch *b, struct flight *f)
+{
+	ssize_t n;
+
+	do {
+		n = send(nl_fd(b->nl), f->tx, f->len, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		f->err = -errno;
+		return;
+	}
+	drain(b, f);
+}
+
+static void *writer(void *arg)
+{
+	struct nl_batch *b = arg;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->job && !b->quit)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (b->quit)
+			break;
+		pthread_mutex_unlock(&b->mu);
+		fly(b, &b->fl);
+		pthread_mutex_lock(&b->mu);
+		b->job = false;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* Wait for the flight and deliver its reports.  Returns its send error. */
+static int collect(struct nl_batch *b)
+{
+	struct flight *f = &b->fl;
+	unsigned long i;
+
+	if (!b->busy)
+		return 0;
+	wait_flight(b);
+	b->busy = false;
+	if (f->err)
+		return f->err;
+	b->st.sends++;
+	b->st.msgs += f->count;
+	walk(b, f);
+	for (i = 0; i < f->lost; i++) {
+		/* say so, and ask for less next time */
+		b->st.lost++;
+		b->cb(0, -ENOBUFS, NULL, b->data);
+		if (b->budget > 4 * NL_BATCH_COST_OBJ)
+			b->budget /= 2;
+	}
+	return 0;
+}
+
+static void wait_flight(struct nl_batch *b)
+{
+	if (!b->thread)
+		return;
+	pthread_mutex_lock(&b->mu);
+	while (b->job)
+		pthread_cond_wait(&b->cv, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+}
+
+static bool start_writer(struct nl_batch *b)
+{
+	if (b->thread)
+		return true;
+	if (pthread_mutex_init(&b->mu, NULL))
+		return false;
+	if (pthread_cond_init(&b->cv, NULL)) {
+		pthread_mutex_destroy(&b->mu);
+		return false;
+	}
+	if (pthread_create(&b->tid, NULL, writer, b)) {
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		return false;
+	}
+	b->thread = true;
+	return true;
+}
+
+/* Hand the queued requests over; async: on the writer thread (when one
+ * can be had), else right here. */
+static void launch(struct nl_batch *b, bool async)
+{
+	struct flight *f = &b->fl;
+	char *t = f->tx;
+	uint32_t last = b->next_seq - 1;
+
+	f->tx = b->tx;
+	b->tx = t;
+	f->len = b->len;
+	f->count = b->count;
+	f->first_seq = b->first_seq;
+	f->last_seq = last ? last : UINT32_MAX;
+	f->err = 0;
+	f->lost = 0;
+	f->rep_len = 0;
+	b->len = b->count = b->cost = 0;
+	b->busy = true;
+	if (async && start_writer(b)) {
+		pthread_mutex_lock(&b->mu);
+		b->job = true;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+		return;
+	}
+	fly(b, f);
+}
+
+int nl_batch_send(struct nl_batch *b)
+{
+	int r = collect(b);
+
+	if (b->count)
+		launch(b, true);
+	return r;
+}
+
+int nl_batch_wait(struct nl_batch *b)
+{
+	return collect(b);
 }
 
 int nl_batch_flush(struct nl_batch *b)
 {
-	uint32_t last = b->next_seq - 1;
-	ssize_t n;
+	int r = collect(b);
 
-	if (b->count == 0)
-		return 0;
-	if (last == 0)
-		last = UINT32_MAX;
-	do {
-		n = send(nl_fd(b->nl), b->tx, b->len, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int err = -errno;
-
-		b->len = b->count = b->cost = 0;
-		return err;
+	if (b->count) {
+		launch(b, false);
+		if (r == 0)
+			r = collect(b);
+		else
+			collect(b);
 	}
-	b->st.sends++;
-	b->st.msgs += b->count;
-	drain(b, last);
-	b->len = b->count = b->cost = 0;
-	return 0;
+	return r;
 }

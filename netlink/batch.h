@@ -63,6 +63,13 @@ size_t nl_batch_pending(const struct nl_batch *b);
 /* Send what is queued and drain every report.  0, or -errno when the
  * requests could not be sent (then none of them ran). */
 int nl_batch_flush(struct nl_batch *b);
+/* Send what is queued on the writer thread and return without waiting;
+ * first the previous send is waited for and its reports reach the
+ * callback (here, on the caller's thread).  The return value is that
+ * previous send's, as for nl_batch_flush(). */
+int nl_batch_send(struct nl_batch *b);
+/* Wait for what nl_batch_send() started and deliver its reports. */
+int nl_batch_wait(struct nl_batch *b);
 const struct nl_batch_stats *nl_batch_stats(const struct nl_batch *b);
 
 #endif

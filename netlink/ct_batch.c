@@ -142,6 +142,11 @@ int ct_batch_flush(struct ct_batch *b)
 	return nl_batch_flush(b->nb);
 }
 
+int ct_batch_send(struct ct_batch *b)
+{
+	return nl_batch_send(b->nb);
+}
+
 void ct_batch_counts(const struct ct_batch *b, unsigned long *msgs,
 		     unsigned long *sends, unsigned long *errors,
 		     unsigned long *lost)

@@ -37,6 +37,10 @@ bool ct_batch_full(const struct ct_batch *b);
 size_t ct_batch_pending(const struct ct_batch *b);
 /* Send and drain: every report reaches the callback before it returns. */
 int ct_batch_flush(struct ct_batch *b);
+/* Send without waiting (nl_batch_send): the reports of the previous send
+ * reach the callback before it returns, those of this one at the next
+ * send, flush or wait. */
+int ct_batch_send(struct ct_batch *b);
 /* Requests sent, sendmsg calls, failure reports, ENOBUFS seen. */
 void ct_batch_counts(const struct ct_batch *b, unsigned long *msgs,
 		     unsigned long *sends, unsigned long *errors,

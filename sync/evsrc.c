@@ -186,13 +186,17 @@ static void overrun(void)
 		/* the kernel doubles what it is given */
 		nl_set_rcvbuf(ev_nl, cur, true, &got);
 		evsrc_stats.bufsize = (uint32_t)got;
-		log_notice("netlink event socket buffer size has been set "
+		log_notice("netlink event socket buffer size has been doubled "
 			   "to %u bytes", (unsigned int)got);
 	} else if (!cap_warned) {
 		cap_warned = true;
-		log_warn("netlink event socket buffer size cannot be grown "
-			 "over %u bytes (NetlinkBufferSizeMaxGrowth); events "
-			 "were lost", g->netlink_buffer_size_max_grown);
+		log_warn("netlink event socket buffer size cannot be doubled "
+			 "further since it will exceed "
+			 "NetlinkBufferSizeMaxGrowth. We are likely to be "
+			 "losing events, this may lead to unsynchronized "
+			 "replicas. Please, consider increasing netlink socket "
+			 "buffer size via NetlinkBufferSize and "
+			 "NetlinkBufferSizeMaxGrowth clauses in conntrackd.conf");
 	}
 	if (g->netlink_overrun_resync > 0 && ctd.cache &&
 	    !timer_pending(&resync_timer))
@@ -326,6 +330,13 @@ static int open_events(void)
 		log_err("can't open netlink handler: %s", err_str(e));
 		return -e;
 	}
+	/* the reference logs the filter before the buffer size */
+	if (g->filter.present) {
+		if (g->filter.kernelspace && attach_bpf(&g->filter) == 0)
+			log_notice("using kernel-space event filtering");
+		else
+			log_notice("using user-space event filtering");
+	}
 	if (g->netlink_buffer_size &&
 	    g->netlink_buffer_size <= g->netlink_buffer_size_max_grown) {
 		nl_set_rcvbuf(ev_nl, g->netlink_buffer_size / 2, true, NULL);
@@ -341,12 +352,6 @@ static int open_events(void)
 		nl_set_sockopt(ev_nl, NETLINK_BROADCAST_ERROR, 1);
 		nl_set_sockopt(ev_nl, NETLINK_NO_ENOBUFS, 1);
 		log_notice("reliable ctnetlink event delivery is ENABLED.");
-	}
-	if (g->filter.present) {
-		if (g->filter.kernelspace && attach_bpf(&g->filter) == 0)
-			log_notice("using kernel-space event filtering");
-		else
-			log_notice("using user-space event filtering");
 	}
 	fl = fcntl(nl_fd(ev_nl), F_GETFL);
 	if (fl < 0 || fcntl(nl_fd(ev_nl), F_SETFL, fl | O_NONBLOCK) < 0)
