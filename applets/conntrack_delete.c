@@ -42,9 +42,7 @@ struct pend_item {
  * deleted one by one and the rest, if there are more, by one flush: a
  * flush walks the whole table, which costs as much as this many
  * DELETEs (measured, see README). */
-#ifndef FLUSH_AFTER
 #define FLUSH_AFTER	32768
-#endif
 
 struct del_ctx {
 	const struct ct_cmd *cmd;

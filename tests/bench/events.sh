@@ -14,17 +14,22 @@ OURS=$BUILD/bin/conntrack
 REF=${REF_BIN:-/usr/sbin}/conntrack
 N=${BENCH_EVENTS:-200000}
 TMP=$(mktemp -d /tmp/ctbox-bench-ev.XXXXXX)
-NSS=()
+# Namespaces are made inside $(...) subshells: cleanup finds them by the
+# prefix ($$ is this shell's pid in its subshells too).
 cleanup() {
 	local ns
-	for ns in "${NSS[@]}"; do
+	for ns in $(ip netns list | awk '{print $1}' | grep "^ctbox-bev-$$-"); do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-newns() { local n=ctbox-bev-$$-$RANDOM; ip netns add "$n"; ip -n "$n" link set lo up; NSS+=("$n"); echo "$n"; }
+newns() {	# newns VAR: a fresh namespace, its name in VAR
+	local n=ctbox-bev-$$-$RANDOM$RANDOM
+	ip netns add "$n" && ip -n "$n" link set lo up
+	printf -v "$1" '%s' "$n"
+}
 now() { date +%s.%N; }
 quiet() {	# quiet FILE: wait until FILE stops growing; print when it last grew
 	local prev=-1 cur last
@@ -44,7 +49,7 @@ count() { grep -c '^    \[NEW\] ' "$1"; }
 
 burst() {	# burst BIN: userspace burst, prints "got secs"
 	local ns p t0 t1 got
-	ns=$(newns)
+	newns ns
 	ip netns exec "$ns" "$1" -E -e NEW >"$TMP/out" 2>"$TMP/err" &
 	p=$!
 	sleep 0.5
@@ -59,7 +64,7 @@ burst() {	# burst BIN: userspace burst, prints "got secs"
 
 packets() {	# packets BIN: N UDP flows from namespace A to B
 	local a b p t0 t1 got
-	a=$(newns); b=$(newns)
+	newns a; newns b
 	ip -n "$a" link add va type veth peer name vb netns "$b"
 	ip -n "$a" link set va up; ip -n "$b" link set vb up
 	ip -n "$a" addr add 10.77.0.1/24 dev va
@@ -93,7 +98,7 @@ PY
 
 drain() {	# ours: paused listener, big buffer, resumed: events/s
 	local ns p t0 t1 got m=$((N / 2))
-	ns=$(newns)
+	newns ns
 	head -n "$m" "$TMP/flows" >"$TMP/half"
 	ip netns exec "$ns" "$OURS" -E -e NEW -b 1073741824 >"$TMP/out" 2>"$TMP/err" &
 	p=$!

@@ -73,7 +73,7 @@ if [ "${BENCH_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
 	ir() { inns valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		awk '/Collected/ {print $NF}'; }
 	o=$(ir "$OURS" -L); r=$(ir "$REF" -L)
-	awk -v o="$o" -v r="$r" 'BEGIN { printf "user-space instructions of -L (callgrind): ours %d, reference %d, ratio %.3f (target 0.10)\n", o, r, o / r }'
+	awk -v o="$o" -v r="$r" 'BEGIN { printf "user-space instructions of -L (callgrind): ours %.0f, reference %.0f, ratio %.3f (target 0.10)\n", o, r, o / r }'
 fi
 
 if [ "${BENCH_SKIP_BIG:-0}" != 1 ]; then
