@@ -186,6 +186,7 @@ struct conf_sync {
 struct conf_stats {
 	char logfile[CONF_PATH_MAX];	/* "" = off */
 	int syslog_facility;		/* -1 = off */
+	unsigned int logfile_buffer;	/* LogFileBufferSize; 0 = a write per line */
 };
 
 struct conf_helper_policy {

@@ -104,6 +104,7 @@ static const struct {
 	{ "ExpectMax", KW_EXPECT_MAX },
 	{ "ExpectTimeout", KW_EXPECT_TIMEOUT },
 	{ "Systemd", KW_SYSTEMD },
+	{ "LogFileBufferSize", KW_LOGFILE_BUFFER_SIZE },
 	{ "StartupResync", KW_STARTUP_RESYNC },
 	{ "Setup", KW_SETUP },
 };

@@ -640,6 +640,12 @@ static bool stats_item(struct parser *ps, void *arg)
 		return parse_syslog(ps, &s->syslog_facility,
 				    ps->c->general.syslog_facility, ".");
 	}
+	/* Documented for the stats log, yet a syntax error in 1.4.7's
+	 * grammar: accepted here (README). */
+	if (parse_is_kw(ps, KW_LOGFILE_BUFFER_SIZE)) {
+		parse_next(ps);
+		return parse_number(ps, &s->logfile_buffer);
+	}
 	return parse_syntax(ps);
 }
 

@@ -1,10 +1,13 @@
 /* Daemon logging (see log.h). Files are opened O_APPEND and written one
  * line per write(2): a line is never split between processes (the dump
- * children share the files) and nothing stays in a buffer at a crash. */
+ * children share the files) and nothing stays in a buffer at a crash;
+ * only the flow log, when LogFileBufferSize asks for it, collects lines
+ * (written whole, and at close). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -17,6 +20,8 @@ static bool log_syslog;
 static bool log_to_console;
 static int flow_fd = -1;
 static bool flow_syslog;
+static char *flow_buf;		/* LogFileBufferSize */
+static size_t flow_cap, flow_len;
 
 static const char *const prio_name[] = {
 	[LOG_P_ERROR] = "ERROR",
@@ -122,7 +127,7 @@ void log_msg(enum log_prio p, const char *fmt, ...)
 		syslog(prio_syslog[p], "%s", msg);
 }
 
-int flowlog_open(const char *path, int facility)
+int flowlog_open(const char *path, int facility, unsigned int bufsize)
 {
 	if (facility >= 0) {
 		if (!log_syslog)
@@ -135,8 +140,40 @@ int flowlog_open(const char *path, int facility)
 		if (fd < 0)
 			return fd;
 		flow_fd = fd;
+		if (bufsize) {
+			flow_buf = malloc(bufsize);
+			if (!flow_buf)
+				return -ENOMEM;
+			flow_cap = bufsize;
+			flow_len = 0;
+		}
 	}
 	return 0;
+}
+
+static void flow_flush(void)
+{
+	if (flow_len)
+		write_all(flow_fd, flow_buf, flow_len);
+	flow_len = 0;
+}
+
+/* Buffered as a whole-line write: a line is never split between two
+ * write()s, one longer than the buffer goes out on its own. */
+static void flow_write(const char *p, size_t n)
+{
+	if (!flow_buf) {
+		write_all(flow_fd, p, n);
+		return;
+	}
+	if (flow_cap - flow_len < n)
+		flow_flush();
+	if (n > flow_cap) {
+		write_all(flow_fd, p, n);
+		return;
+	}
+	memcpy(flow_buf + flow_len, p, n);
+	flow_len += n;
 }
 
 void flowlog_line(const char *line, size_t len)
@@ -153,7 +190,7 @@ void flowlog_line(const char *line, size_t len)
 				n = sizeof(buf) - 1;
 				buf[n - 1] = '\n';
 			}
-			write_all(flow_fd, buf, (size_t)n);
+			flow_write(buf, (size_t)n);
 		}
 	}
 	if (flow_syslog)
@@ -162,8 +199,13 @@ void flowlog_line(const char *line, size_t len)
 
 void flowlog_close(void)
 {
-	if (flow_fd >= 0)
+	if (flow_fd >= 0) {
+		flow_flush();
 		close(flow_fd);
+	}
+	free(flow_buf);
+	flow_buf = NULL;
+	flow_cap = flow_len = 0;
 	flow_fd = -1;
 	flow_syslog = false;
 }

@@ -30,8 +30,10 @@ void log_msg(enum log_prio p, const char *fmt, ...)
 #define log_info(...)	log_msg(LOG_P_INFO, __VA_ARGS__)
 
 /* Stats mode flow log: "<ctime>\t<line>\n" to the file, <line> to syslog
- * at LOG_INFO.  0 or -errno. */
-int flowlog_open(const char *path, int facility);
+ * at LOG_INFO.  bufsize (LogFileBufferSize): lines are collected and
+ * written when that many bytes are waiting, and at close; 0 writes each
+ * line at once.  0 or -errno. */
+int flowlog_open(const char *path, int facility, unsigned int bufsize);
 void flowlog_line(const char *line, size_t len);
 void flowlog_close(void);
 

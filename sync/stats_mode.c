@@ -22,7 +22,7 @@ static int stats_init(void)
 	const struct conf_stats *s = &ctd.conf->stats;
 	int r;
 
-	r = flowlog_open(s->logfile, s->syslog_facility);
+	r = flowlog_open(s->logfile, s->syslog_facility, s->logfile_buffer);
 	if (r < 0) {
 		log_err("can't open logfile `%s'", s->logfile);
 		return r;

@@ -195,6 +195,12 @@ static void test_stats_helper(void)
 	CHECK(e.nwarn == 1 && strstr(e.warn[0].text, "conflicting"),
 	      "conflicting facility warning");
 	CHECK(!c.mode_defaulted && c.mode == CONF_MODE_STATS, "stats mode");
+	CHECK_EQ(c.stats.logfile_buffer, 0, "stats log unbuffered by default");
+	conf_free(&c);
+
+	CHECK_EQ(load("Stats { LogFile /tmp/x LogFileBufferSize 65536 }",
+		      &c, &e), 0, "LogFileBufferSize loads");
+	CHECK_EQ(c.stats.logfile_buffer, 65536, "LogFileBufferSize kept");
 	conf_free(&c);
 
 	CHECK_EQ(load("Helper { Setup on Type ftp inet6 tcp { QueueNum 5\n"
@@ -237,6 +243,8 @@ static void test_errors(void)
 	expect_error("Sync {\n Mode FTFW {\n  RefreshTime 1 } }", 3,
 		     "RefreshTime", "syntax error");
 	expect_error("Sync { UDP { Interface beef } }", 1, "beef",
+		     "syntax error");
+	expect_error("Stats { LogFileBufferSize on }", 1, "on",
 		     "syntax error");
 	expect_error("Sync { UDP {} }\nStats { }", 2, NULL,
 		     "cannot use both `Stats' and `Sync'");

@@ -155,8 +155,8 @@ in_ns "$A" "$REF" -F >/dev/null 2>&1
 start "	NetlinkBufferSize 8192
 	NetlinkBufferSizeMaxGrowth 16384
 	NetlinkOverrunResync 1"
-rpid=$(in_ns "$A" pgrep -f "ref.conf" | head -1)
-opid=$(in_ns "$A" pgrep -f "ours.conf" | head -1)
+rpid=$(pgrep -f -- "-C $T_TMP/ref.conf" | head -1)
+opid=$(pgrep -f -- "-C $T_TMP/ours.conf" | head -1)
 for b in 1 2; do
 	kill -STOP "$rpid" "$opid"
 	in_ns "$A" "$REF" -R "$T_TMP/burst$b" >/dev/null 2>&1
@@ -182,4 +182,27 @@ stop
 cmp_log "overrun: the same daemon log lines (doubled, then the cap warning)"
 t_check "overrun: the buffer was doubled" grep -q "buffer size has been doubled to 16384 bytes" "$T_TMP/ours.log"
 t_check "overrun: the cap was reported" grep -q "cannot be doubled further" "$T_TMP/ours.log"
+
+# LogFileBufferSize (1.4.7 rejects the keyword): destroyed flows are
+# collected and written whole when the daemon stops
+if t_ours_only "LogFileBufferSize"; then
+	in_ns "$A" "$REF" -F >/dev/null 2>&1
+	rm -f "$T_TMP"/ours.*
+	mkconf ours ""
+	sed -i "s|LogFile $T_TMP/ours.stats|LogFile $T_TMP/ours.stats\n\tLogFileBufferSize 1000000|" "$T_TMP/ours.conf"
+	in_ns "$A" "$OURS_D" -C "$T_TMP/ours.conf" -d
+	for _ in $(seq 50); do [ -S "$T_TMP/ours.ctl" ] && break; sleep 0.1; done
+	load
+	sleep 0.3
+	in_ns "$A" "$REF" -F >/dev/null 2>&1
+	sleep 0.5
+	t_check "LogFileBufferSize: destroyed flows wait in the buffer" \
+		test "$(cat "$T_TMP/ours.stats" 2>/dev/null | wc -l)" = 0
+	in_ns "$A" "$OURS_D" -C "$T_TMP/ours.conf" -k >/dev/null 2>&1
+	for _ in $(seq 50); do [ ! -e "$T_TMP/ours.lock" ] && break; sleep 0.1; done
+	t_check "LogFileBufferSize: written when the daemon stops ($(wc -l <"$T_TMP/ours.stats") lines)" \
+		test "$(wc -l <"$T_TMP/ours.stats")" = 8
+	t_check "LogFileBufferSize: whole lines" \
+		test "$(grep -c $'\tudp\|\ttcp\|\ticmp' "$T_TMP/ours.stats")" = 8
+fi
 t_done
