@@ -330,7 +330,12 @@ static int open_events(void)
 		log_err("can't open netlink handler: %s", err_str(e));
 		return -e;
 	}
-	/* the reference logs the filter before the buffer size */
+	/* the reference's order of these log lines */
+	if (g->netlink_events_reliable) {
+		nl_set_sockopt(ev_nl, NETLINK_BROADCAST_ERROR, 1);
+		nl_set_sockopt(ev_nl, NETLINK_NO_ENOBUFS, 1);
+		log_notice("reliable ctnetlink event delivery is ENABLED.");
+	}
 	if (g->filter.present) {
 		if (g->filter.kernelspace && attach_bpf(&g->filter) == 0)
 			log_notice("using kernel-space event filtering");
@@ -348,11 +353,6 @@ static int open_events(void)
 	evsrc_stats.bufsize = (uint32_t)rcvbuf_now();
 	log_notice("netlink event socket buffer size has been set to %u "
 		   "bytes", evsrc_stats.bufsize);
-	if (g->netlink_events_reliable) {
-		nl_set_sockopt(ev_nl, NETLINK_BROADCAST_ERROR, 1);
-		nl_set_sockopt(ev_nl, NETLINK_NO_ENOBUFS, 1);
-		log_notice("reliable ctnetlink event delivery is ENABLED.");
-	}
 	fl = fcntl(nl_fd(ev_nl), F_GETFL);
 	if (fl < 0 || fcntl(nl_fd(ev_nl), F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;

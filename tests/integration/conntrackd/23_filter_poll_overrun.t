@@ -183,6 +183,30 @@ cmp_log "overrun: the same daemon log lines (doubled, then the cap warning)"
 t_check "overrun: the buffer was doubled" grep -q "buffer size has been doubled to 16384 bytes" "$T_TMP/ours.log"
 t_check "overrun: the cap was reported" grep -q "cannot be doubled further" "$T_TMP/ours.log"
 
+# HashLimit: a full cache refuses (and counts) the rest; reliable event
+# delivery, an event iteration limit and a scheduler change nothing else
+in_ns "$A" "$REF" -F >/dev/null 2>&1
+start "	HashLimit 5
+	Filter From Kernelspace {
+		Protocol Ignore { SCTP }
+	}
+	NetlinkEventsReliable on
+	EventIterationLimit 2
+	Scheduler {
+		Type FIFO
+		Priority 50
+	}"
+sed -i 's/HashLimit 65535//' "$T_TMP/ref.conf" "$T_TMP/ours.conf"
+load
+sleep 0.5
+cmp_req "HashLimit 5: -s cache counts the same refusals" -s cache
+cmp_req "HashLimit 5: -i holds as many flows" -i
+t_check "HashLimit 5: 5 flows cached ($(grep -c . "$T_TMP/o.out"))" test "$(grep -c . "$T_TMP/o.out")" = 5
+cmp_req "NetlinkEventsReliable, EventIterationLimit, Scheduler: -s runtime" -s runtime
+stop
+cmp_log "NetlinkEventsReliable, Scheduler: the same daemon log lines"
+t_check "NetlinkEventsReliable: said so" grep -q "reliable ctnetlink event delivery is ENABLED" "$T_TMP/ours.log"
+
 # LogFileBufferSize (1.4.7 rejects the keyword): destroyed flows are
 # collected and written whole when the daemon stops
 if t_ours_only "LogFileBufferSize"; then
