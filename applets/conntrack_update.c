@@ -1,7 +1,8 @@
 /* conntrack -U: a dump with every filter the kernel can apply, the
  * userspace re-check, and per match an update (CT_NEW without CREATE) and
- * a GET, both through the batch writer.  The GET's reply is what is
- * printed, as 1.4.7 prints its re-read entry.
+ * a GET, both through the batch writer (whose thread runs a batch in the
+ * kernel while the dump goes on).  The GET's reply is what is printed, as
+ * 1.4.7 prints its re-read entry.
  *
  * Where 1.4.7 is broken we do what the command means: each entry is
  * updated in its own family and zone, every updated entry is printed,
@@ -210,7 +211,9 @@ static int upd_one(const struct ct *ct, enum ct_event ev, void *data)
 		u->first_seq = seq;
 		u->started = true;
 	}
-	if (ct_batch_full(u->b) && (r = ct_batch_flush(u->b)) < 0)
+	/* the writer thread runs this batch while the dump goes on; the
+	 * previous batch's GET replies are printed now */
+	if (ct_batch_full(u->b) && (r = ct_batch_send(u->b)) < 0)
 		ct_op_failed(CMD_UPDATE, r);
 	return 0;
 }
