@@ -338,7 +338,7 @@ void ct_print_json_name(struct out *o, const char *k, const char *v)
 }
 
 /* "time":S.UUUUUU */
-void ct_print_json_time(struct out *o, uint64_t now_ns)
+static void json_time(struct out *o, uint64_t now_ns)
 {
 	KEY(o, "time");
 	put_u64(o, now_ns / 1000000000ull);
@@ -346,15 +346,25 @@ void ct_print_json_time(struct out *o, uint64_t now_ns)
 	put_u64_pad(o, now_ns % 1000000000ull / 1000, 6, '0');
 }
 
-void ct_print_json_event(struct out *o, enum ct_event ev)
+void ct_print_json_head(struct out *o, const struct ct_print_opts *po,
+			uint8_t l3, uint8_t l4)
 {
 	static const char *const names[] = {
 		[CT_EV_NEW] = "new", [CT_EV_UPDATE] = "update",
 		[CT_EV_DESTROY] = "destroy",
 	};
+	enum ct_event ev = po->ev;
 
-	if (ev != CT_EV_NONE && (unsigned int)ev < sizeof(names) / sizeof(names[0]))
+	put_c(o, '{');
+	if (ev != CT_EV_NONE && (unsigned int)ev < sizeof(names) / sizeof(names[0])) {
 		KV_N(o, "event", names[ev]);
+		if (po->flags & CT_OF_TIMESTAMP)
+			json_time(o, ct_print_now(po));
+	}
+	KV_N(o, "family", ct_l3_name(l3));
+	KV_U(o, "l3num", l3);
+	KV_N(o, "proto", ct_l4_name(l4));
+	KV_U(o, "protonum", l4);
 }
 
 void ct_print_json(struct out *o, const struct ct *ct,
@@ -367,14 +377,7 @@ void ct_print_json(struct out *o, const struct ct *ct,
 	if (!out_reserve(o, OUT_RECORD_MAX))
 		return;
 	mark = o->len;
-	put_c(o, '{');
-	ct_print_json_event(o, po->ev);
-	if (po->ev != CT_EV_NONE && (po->flags & CT_OF_TIMESTAMP))
-		ct_print_json_time(o, ct_print_now(po));
-	KV_N(o, "family", ct_l3_name(l3));
-	KV_U(o, "l3num", l3);
-	KV_N(o, "proto", ct_l4_name(l4));
-	KV_U(o, "protonum", l4);
+	ct_print_json_head(o, po, l3, l4);
 	if (ct_has(ct, CT_A_ORIG)) {
 		KEY(o, "orig");
 		ct_print_json_tuple(o, &ct->orig, l3);
@@ -430,16 +433,8 @@ void ct_print_json(struct out *o, const struct ct *ct,
 			KV_U(o, "stop", ct->ts_stop);
 		put_c(o, '}');
 	}
-	if (ct_has(ct, CT_A_TS_START)) {
-		uint64_t d;
-
-		if (ct_has(ct, CT_A_TS_STOP))
-			d = (ct->ts_stop - ct->ts_start) / 1000000000ull;
-		else
-			d = ct_print_now(po) / 1000000000ull -
-			    ct->ts_start / 1000000000ull;
-		KV_U(o, "delta_time", d);
-	}
+	if (ct_has(ct, CT_A_TS_START))
+		KV_U(o, "delta_time", ct_print_delta(ct, po));
 	if (ct_has(ct, CT_A_HELPER)) {
 		KEY(o, "helper");
 		ct_print_json_str(o, mark, ct->helper);

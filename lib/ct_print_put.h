@@ -150,6 +150,11 @@ static inline void put_userspace(struct out *o, size_t mark,
 	}
 }
 
+/* <flow>, or <flow type="new|update|destroy"> for an event. */
+void ct_print_xml_open(struct out *o, enum ct_event ev);
+/* Seconds of stop - start of an ended entry, of now - start of a live one
+ * (as the XML printer of libnetfilter_conntrack counts them; JSON too). */
+uint64_t ct_print_delta(const struct ct *ct, const struct ct_print_opts *po);
 /* <when>...</when> of local time now_ns, as libnetfilter_conntrack. */
 void ct_print_xml_when(struct out *o, uint64_t now_ns);
 /* <src>A</src><dst>B</dst> and the L4 elements of one tuple. */
@@ -160,8 +165,10 @@ void ct_print_xml_l4(struct out *o, const struct ct_tuple *t);
  * (counters) before its closing '}'. */
 void ct_print_json_str(struct out *o, size_t mark, const char *s);
 void ct_print_json_tuple(struct out *o, const struct ct_tuple *t, uint8_t l3);
-void ct_print_json_time(struct out *o, uint64_t now_ns);
-void ct_print_json_event(struct out *o, enum ct_event ev);
+/* '{', then event (and time with -o timestamp) of an event record,
+ * family, l3num, proto and protonum: how every JSON record starts. */
+void ct_print_json_head(struct out *o, const struct ct_print_opts *po,
+			uint8_t l3, uint8_t l4);
 /* ,"k": (no comma right after '{'), then a number or our own name. */
 void ct_print_json_key(struct out *o, const char *k);
 void ct_print_json_u64(struct out *o, const char *k, uint64_t v);

@@ -25,6 +25,13 @@ uint64_t ct_print_now(const struct ct_print_opts *po)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t ct_print_delta(const struct ct *ct, const struct ct_print_opts *po)
+{
+	if (ct_has(ct, CT_A_TS_STOP))
+		return (ct->ts_stop - ct->ts_start) / 1000000000ull;
+	return ct_print_now(po) / 1000000000ull - ct->ts_start / 1000000000ull;
+}
+
 void ct_print_xml_when(struct out *o, uint64_t now_ns)
 {
 	time_t t = (time_t)(now_ns / 1000000000ull);
@@ -222,28 +229,14 @@ static void put_independent(struct out *o, size_t mark, const struct ct *ct,
 			XML_U64(o, "stop", ct->ts_stop);
 		PUTS(o, "</timestamp>");
 	}
-	if (ct_has(ct, CT_A_TS_START)) {
-		uint64_t d;
-
-		if (ct_has(ct, CT_A_TS_STOP))
-			d = (ct->ts_stop - ct->ts_start) / 1000000000ull;
-		else
-			d = ct_print_now(po) / 1000000000ull -
-			    ct->ts_start / 1000000000ull;
-		XML_U64(o, "deltatime", d);
-	}
+	if (ct_has(ct, CT_A_TS_START))
+		XML_U64(o, "deltatime", ct_print_delta(ct, po));
 	PUTS(o, "</meta>");
 }
 
-void ct_print_xml(struct out *o, const struct ct *ct,
-		  const struct ct_print_opts *po)
+void ct_print_xml_open(struct out *o, enum ct_event ev)
 {
-	size_t mark;
-
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
-	switch (po->ev) {
+	switch (ev) {
 	case CT_EV_NEW:
 		PUTS(o, "<flow type=\"new\">");
 		break;
@@ -257,6 +250,17 @@ void ct_print_xml(struct out *o, const struct ct *ct,
 		PUTS(o, "<flow>");
 		break;
 	}
+}
+
+void ct_print_xml(struct out *o, const struct ct *ct,
+		  const struct ct_print_opts *po)
+{
+	size_t mark;
+
+	if (!out_reserve(o, OUT_RECORD_MAX))
+		return;
+	mark = o->len;
+	ct_print_xml_open(o, po->ev);
 	put_tuple(o, ct, CT_DIR_ORIG);
 	put_tuple(o, ct, CT_DIR_REPLY);
 	if (has_independent(ct))

@@ -154,20 +154,7 @@ void exp_print_xml(struct out *o, const struct exp *e,
 	if (!out_reserve(o, OUT_RECORD_MAX))
 		return;
 	mark = o->len;
-	switch (po->ev) {
-	case CT_EV_NEW:
-		PUTS(o, "<flow type=\"new\">");
-		break;
-	case CT_EV_UPDATE:
-		PUTS(o, "<flow type=\"update\">");
-		break;
-	case CT_EV_DESTROY:
-		PUTS(o, "<flow type=\"destroy\">");
-		break;
-	case CT_EV_NONE:
-		PUTS(o, "<flow>");
-		break;
-	}
+	ct_print_xml_open(o, po->ev);
 	PUTS(o, "<layer3 protonum=\"");
 	put_u64(o, l3);
 	PUTS(o, "\" protoname=\"");
@@ -245,14 +232,7 @@ void exp_print_json(struct out *o, const struct exp *e,
 	if (!out_reserve(o, OUT_RECORD_MAX))
 		return;
 	mark = o->len;
-	put_c(o, '{');
-	ct_print_json_event(o, po->ev);
-	if (po->ev != CT_EV_NONE && (po->flags & CT_OF_TIMESTAMP))
-		ct_print_json_time(o, ct_print_now(po));
-	ct_print_json_name(o, "family", ct_l3_name(l3));
-	ct_print_json_u64(o, "l3num", l3);
-	ct_print_json_name(o, "proto", ct_l4_name(e->tuple.l4));
-	ct_print_json_u64(o, "protonum", e->tuple.l4);
+	ct_print_json_head(o, po, l3, e->tuple.l4);
 	if (exp_has(e, EXP_A_TUPLE))
 		put_json_tuple(o, "expected", e, &e->tuple);
 	if (exp_has(e, EXP_A_MASK))
