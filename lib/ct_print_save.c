@@ -89,16 +89,28 @@ static void put_opt_addr(struct out *o, const char *opt, uint8_t l3,
 	put_c(o, ' ');
 }
 
-static void put_ports(struct out *o, const struct ct *ct)
+/* Ports and GRE keys share the tuple fields; only the options differ. */
+static const char *const port_opts[4] = {
+	"--sport ", "--dport ", "--reply-port-src ", "--reply-port-dst ",
+};
+static const char *const key_opts[4] = {
+	"--srckey ", "--dstkey ", "--reply-key-src ", "--reply-key-dst ",
+};
+
+static void put_ports(struct out *o, const struct ct *ct,
+		      const char *const opt[4])
 {
-	if (ct->orig.present & CT_T_SPORT)
-		OPT(o, "--sport", ct->orig.sport);
-	if (ct->orig.present & CT_T_DPORT)
-		OPT(o, "--dport", ct->orig.dport);
-	if (ct->reply.present & CT_T_SPORT)
-		OPT(o, "--reply-port-src", ct->reply.sport);
-	if (ct->reply.present & CT_T_DPORT)
-		OPT(o, "--reply-port-dst", ct->reply.dport);
+	const struct ct_tuple *t[2] = { &ct->orig, &ct->reply };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (t[i]->present & CT_T_SPORT)
+			put_opt_u64(o, opt[2 * i], strlen(opt[2 * i]),
+				    t[i]->sport);
+		if (t[i]->present & CT_T_DPORT)
+			put_opt_u64(o, opt[2 * i + 1], strlen(opt[2 * i + 1]),
+				    t[i]->dport);
+	}
 }
 
 static void put_icmp(struct out *o, const struct ct_tuple *t, bool v6)
@@ -146,16 +158,16 @@ static void put_proto(struct out *o, const struct ct *ct)
 	}
 	switch (l4) {
 	case IPPROTO_TCP:
-		put_ports(o, ct);
+		put_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_A_TCP_STATE))
 			OPT_S(o, "--state", ct_tcp_state_name(ct->tcp.state));
 		break;
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
-		put_ports(o, ct);
+		put_ports(o, ct, port_opts);
 		break;
 	case IPPROTO_SCTP:
-		put_ports(o, ct);
+		put_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_A_SCTP_STATE))
 			OPT_S(o, "--state", ct_sctp_state_name(ct->sctp.state));
 		/* 1.4.7 converts the tag twice on each way: it prints the
@@ -166,7 +178,7 @@ static void put_proto(struct out *o, const struct ct *ct)
 			OPT(o, "--reply-vtag", htonl(ct->sctp.vtag[1]));
 		break;
 	case IPPROTO_DCCP:
-		put_ports(o, ct);
+		put_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_A_DCCP_STATE))
 			OPT_S(o, "--state", ct_dccp_state_name(ct->dccp.state));
 		if (ct_has(ct, CT_A_DCCP_ROLE))
@@ -174,14 +186,7 @@ static void put_proto(struct out *o, const struct ct *ct)
 			      ct->dccp.role == 1 ? "server" : "(null)");
 		break;
 	case IPPROTO_GRE:
-		if (ct->orig.present & CT_T_SPORT)
-			OPT(o, "--srckey", ct->orig.sport);
-		if (ct->orig.present & CT_T_DPORT)
-			OPT(o, "--dstkey", ct->orig.dport);
-		if (ct->reply.present & CT_T_SPORT)
-			OPT(o, "--reply-key-src", ct->reply.sport);
-		if (ct->reply.present & CT_T_DPORT)
-			OPT(o, "--reply-key-dst", ct->reply.dport);
+		put_ports(o, ct, key_opts);
 		break;
 	case IPPROTO_ICMP:
 		put_icmp(o, &ct->orig, false);
