@@ -63,14 +63,16 @@ ftp_session 4 127.0.0.1 "227 Entering Passive Mode (127,0,0,1,200,10)." PASV
 ftp_session 4 127.0.0.1 "227 Entering Passive Mode (127,0,0,1,200,11)." PASV
 
 export NORM_TIMEOUT=0
-NORM_SED='s/^[0-9]+ proto=/T proto=/; s/^(\[[A-Z]+\] *)[0-9]+ proto=/\1T proto=/; s#<timeout>[0-9]+</timeout>#<timeout>T</timeout>#; s/^\[[0-9]+\.[0-9]+ *\]\t/[TS]\t/'
+# the timestamp prefix first, so that the timeout after it is seen too
+NORM_SED='s/^\[[0-9]+\.[0-9]+ *\]\t/[TS]\t/; s/^(\[TS\]\t)?[0-9]+ proto=/\1T proto=/; s/^(\[[A-Z]+\] *)[0-9]+ proto=/\1T proto=/; s#<timeout>[0-9]+</timeout>#<timeout>T</timeout>#'
 same "$NS" "-L expect" conntrack -L expect
 same "$NS" "-L expect -o xml" conntrack -L expect -o xml
 same "$NS" "-L expect -o timestamp" conntrack -L expect -o timestamp
 same "$NS" "-L expect -f ipv4" conntrack -L expect -f ipv4
 same "$NS" "-C expect" conntrack -C expect
 t_check "two expectations listed" test "$(in_ns "$NS" "$REF_BIN/conntrack" -C expect)" = 2
-t_check "-L expect -o json: valid JSON lines" sh -c \
+t_ours_only "-L expect -o json: valid JSON lines" &&
+	t_check "-L expect -o json: valid JSON lines" sh -c \
 	"ip netns exec '$NS' '$(ours_path conntrack)' -L expect -o json 2>/dev/null | python3 -c 'import json,sys; l=[json.loads(x) for x in sys.stdin]; assert len(l)==2, l'"
 
 GET=(-s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 51210 --reply-port-src 0 --reply-port-dst 0)
@@ -79,8 +81,10 @@ same "$NS" "-G expect of a missing one" conntrack -G expect -s 127.0.0.1 -d 127.
 
 # -D expect: deliberate difference: exit 0 and an honest summary
 run_cap "$T_TMP/del" ip netns exec "$NS" "$(ours_path conntrack)" -D expect "${GET[@]}"
-t_check "-D expect succeeds with exit 0 (1.4.7: exit 1)" test "$(cat "$T_TMP/del.rc")" = 0
-t_check "-D expect says what it did" grep -q '1 expectations have been deleted.$' "$T_TMP/del.err"
+t_ours_only "-D expect succeeds with exit 0" &&
+	t_check "-D expect succeeds with exit 0 (1.4.7: exit 1)" test "$(cat "$T_TMP/del.rc")" = 0
+t_ours_only "-D expect says what it did" &&
+	t_check "-D expect says what it did" grep -q '1 expectations have been deleted.$' "$T_TMP/del.err"
 t_check "-D expect removed it" test "$(in_ns "$NS" "$REF_BIN/conntrack" -C expect)" = 1
 same "$NS" "-D expect of a missing one" conntrack -D expect "${GET[@]}"
 
@@ -92,7 +96,8 @@ ICR=(--tuple-src 127.0.0.1 --tuple-dst 127.0.0.1 --tuple-port-src 0 --tuple-port
      --mask-src 255.255.255.255 --mask-dst 255.255.255.255 --mask-port-src 0 --mask-port-dst 65535 -t 100)
 run_cap "$T_TMP/ins" ip netns exec "$NS" "$(ours_path conntrack)" -I expect "${MASTER[@]}" "${ICR[@]}"
 t_check "-I expect: exit 0, nothing said" sh -c "test \"\$(cat '$T_TMP/ins.rc')\" = 0 && test ! -s '$T_TMP/ins.err'"
-t_check "-I expect with tcp tuple ports makes a tcp expectation (1.4.7: proto=156)" sh -c \
+t_ours_only "-I expect with tcp tuple ports makes a tcp expectation" &&
+	t_check "-I expect with tcp tuple ports makes a tcp expectation (1.4.7: proto=156)" sh -c \
 	"ip netns exec '$NS' '$REF_BIN/conntrack' -L expect 2>/dev/null | grep -q '^[0-9]* proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=40000 .*helper=ftp'"
 same "$NS" "-I expect again: File exists" conntrack -I expect "${MASTER[@]}" "${ICR[@]}"
 same "$NS" "-I expect without master" conntrack -I expect -s 127.0.0.9 -d 127.0.0.1 -p udp --sport 1 --dport 21 "${ICR[@]}"
@@ -102,12 +107,14 @@ same "$NS" "-L expect after -I expect" conntrack -L expect
 ftp_session 6 ::1 "229 Entering Extended Passive Mode (|||50000|)" EPSV
 t_check "an IPv6 expectation exists" sh -c \
 	"ip netns exec '$NS' '$REF_BIN/conntrack' -L expect -f ipv6 2>/dev/null | grep -q 'dport=50000'"
-t_check "-L expect without -f lists IPv6 too" sh -c \
+t_ours_only "-L expect without -f lists IPv6 too" &&
+	t_check "-L expect without -f lists IPv6 too" sh -c \
 	"ip netns exec '$NS' '$(ours_path conntrack)' -L expect 2>/dev/null | grep -q 'src=::1 .*dport=50000'"
 n4=$(in_ns "$NS" "$REF_BIN/conntrack" -L expect -f ipv4 2>/dev/null | wc -l)
 n6=$(in_ns "$NS" "$REF_BIN/conntrack" -L expect -f ipv6 2>/dev/null | wc -l)
 nc_=$(in_ns "$NS" "$(ours_path conntrack)" -C expect)
-if [ "$nc_" = $((n4 + n6)) ] && [ "$n6" -ge 1 ]; then
+if ! t_ours_only "-C expect without -f counts every family"; then :
+elif [ "$nc_" = $((n4 + n6)) ] && [ "$n6" -ge 1 ]; then
 	t_ok "-C expect without -f counts every family ($nc_)"
 else
 	t_fail "-C expect without -f counts every family" "ours $nc_, reference ipv4 $n4 + ipv6 $n6"
