@@ -57,8 +57,13 @@ for i in range(40):
 PY
 [ $? = 0 ] && t_ok "bad requests answered with nothing" || t_fail "bad requests answered with nothing"
 out=$(in_ns "$A" "$D" -C "$C" -s runtime 2>&1)
-grep -q 'local unknown request:		           2' <<<"$out" &&
-	t_ok "unknown requests counted, daemon alive" || t_fail "unknown requests counted, daemon alive" "$out"
+# as 1.4.7 counts them: the empty request and the 40 silent clients are
+# failed reads; a short one, 99 and -5 are unknown codes, answered with
+# nothing and not counted
+grep -q 'local read failed:		          41' <<<"$out" &&
+grep -q 'local unknown request:		           0' <<<"$out" &&
+	t_ok "bad requests counted as 1.4.7 counts them, daemon alive" ||
+	t_fail "bad requests counted as 1.4.7 counts them, daemon alive" "$out"
 
 in_ns "$A" "$D" -C "$C" -k; rc=$?
 [ $rc = 0 ] && wait_gone && [ ! -e "$T_TMP/ctl" ] && t_ok "-k: exit 0, lock and socket removed" ||
@@ -115,8 +120,10 @@ General { LockFile $T_TMP/lock
 	UNIX { Path $T_TMP/ctl } }
 Sync { Mode FTFW { } UDP { IPv4_address 127.0.0.1 IPv4_Destination_Address 127.0.0.2 Port 3780 Interface lo } }
 CONF
-out=$(in_ns "$A" "$D" -C "$T_TMP/s.conf" 2>&1); rc=$?
-if [ $rc = 1 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q 'Sync' <<<"$out" && [ ! -e "$T_TMP/lock" ]; then
+# (ours only until the sync modes land: 1.4.7 would start syncing)
+if ! t_ours_only "Sync section refused with one line"; then :
+elif out=$(in_ns "$A" "$D" -C "$T_TMP/s.conf" 2>&1); rc=$?
+   [ $rc = 1 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q 'Sync' <<<"$out" && [ ! -e "$T_TMP/lock" ]; then
 	t_ok "Sync section refused with one line"
 else
 	t_fail "Sync section refused with one line" "rc=$rc" "$out"
