@@ -118,6 +118,10 @@ t_ours_only() {
 	fi
 	return 0
 }
+# ours_check DESC CMD...: t_check of our own behaviour (see t_ours_only).
+ours_check() {
+	t_ours_only "$1" && t_check "$@"
+}
 t_fail() {
 	local desc=$1; shift
 	echo "not ok - $desc"

@@ -4,6 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v jq >/dev/null || { t_fail "jq is installed"; t_done; }
+t_ours_only "-o json (1.4.7 has no JSON output)" || t_done
 
 ns_new NS
 in_ns "$NS" sysctl -qw net.netfilter.nf_conntrack_acct=1

@@ -40,7 +40,7 @@ case_() {
 	reset
 	run_cap "$T_TMP/a" in_ns "$NS" "$(ours_path conntrack)" "$@"
 	table >"$T_TMP/a.tbl"
-	if [ "${UPD:-0}" = 1 ]; then
+	if [ "${UPD:-0}" = 1 ] && t_ours_only "$desc: every updated entry printed"; then
 		# 1.4.7 prints only the first updated entry (stale ACKs); we
 		# print each one: what it printed must be among ours, and ours
 		# must count what the summary says
@@ -144,7 +144,8 @@ UPD=1 case_ "-U expect" -U expect -s 10.5.0.1
 reset
 out=$(in_ns "$NS" "$(ours_path conntrack)" -U -p udp -t 400 2>&1)
 left=$(in_ns "$NS" "$REF_BIN/conntrack" -L -p udp 2>/dev/null | grep -c ' 17 [34][0-9][0-9] ')
-if [ "$left" = 4 ] && grep -q '4 flow entries have been updated' <<<"$out"; then
+if ! t_ours_only "-U without an address or -f (1.4.7 bug)"; then :
+elif [ "$left" = 4 ] && grep -q '4 flow entries have been updated' <<<"$out"; then
 	t_ok "-U without an address or -f updates every family and zone (1.4.7: Operation not supported)"
 else
 	t_fail "-U without an address or -f" "$out" "updated: $left"
@@ -152,14 +153,16 @@ fi
 reset
 out=$(in_ns "$NS" "$(ours_path conntrack)" -U -s 10.6.0.1 -m 5 2>&1)
 n=$(in_ns "$NS" "$REF_BIN/conntrack" -L -m 5 2>/dev/null | wc -l)
-if [ "$n" = 2 ] && [ "$(grep -c 'mark=5' <<<"$out")" = 2 ]; then
+if ! t_ours_only "-U on zoned entries (1.4.7 bug)"; then :
+elif [ "$n" = 2 ] && [ "$(grep -c 'mark=5' <<<"$out")" = 2 ]; then
 	t_ok "-U reaches zoned entries and prints every updated entry"
 else
 	t_fail "-U on zoned entries" "$out" "mark 5: $n"
 fi
 reset
 out=$(in_ns "$NS" "$(ours_path conntrack)" -I -p udp -s 10.1.0.1 -d 10.1.0.2 --sport 1 --dport 2 -t 10 -m 5 -u ASSURED,SEEN_REPLY 2>&1)
-if in_ns "$NS" "$REF_BIN/conntrack" -L -s 10.1.0.1 2>/dev/null | grep -q 'mark=5'; then
+if ! t_ours_only "-I -m then -u keeps the mark (1.4.7 bug)"; then :
+elif in_ns "$NS" "$REF_BIN/conntrack" -L -s 10.1.0.1 2>/dev/null | grep -q 'mark=5'; then
 	t_ok "-I -m 5 -u …: the mark is 5 (1.4.7 writes the status bits)"
 else
 	t_fail "-I -m then -u keeps the mark" "$out"

@@ -102,7 +102,8 @@ all=$(grep -c . "$T_TMP/r0.n")
 t_check "6 NEW + 1 UPDATE + 6 DESTROY seen without a filter (ref: $all)" test "$all" = 13
 
 # -o userspace: portid always, progname only there (and only if found)
-if grep -q 'progname=' "$T_TMP/o0.out"; then
+if ! t_ours_only "no progname lookup without -o userspace"; then :
+elif grep -q 'progname=' "$T_TMP/o0.out"; then
 	t_fail "no progname lookup without -o userspace" "$(head -3 "$T_TMP/o0.out")"
 else
 	t_ok "no progname lookup without -o userspace"
@@ -110,7 +111,8 @@ fi
 t_check "portid printed on userspace-caused events" grep -q 'USERSPACE\] portid=[0-9]' "$T_TMP/o0.out"
 
 # JSON: one valid object per event, same count
-if python3 - "$T_TMP/json.out" "$all" <<'PY'
+if ! t_ours_only "-E -o json"; then :
+elif python3 - "$T_TMP/json.out" "$all" <<'PY'
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 objs = [json.loads(l) for l in lines]
@@ -119,5 +121,6 @@ PY
 then t_ok "-E -o json: $all valid JSON lines"
 else t_fail "-E -o json: invalid or wrong count" "$(head -3 "$T_TMP/json.out")"
 fi
-t_check "-E -o json: summary line" grep -q "^conntrack v[0-9.]* (ctbox): $all flow events have been shown.$" "$T_TMP/json.err"
+t_ours_only "-E -o json: summary line" &&
+	t_check "-E -o json: summary line" grep -q "^conntrack v[0-9.]* (ctbox): $all flow events have been shown.$" "$T_TMP/json.err"
 t_done

@@ -33,10 +33,10 @@ lost=$(sed -nE 's/.*WARNING: ([0-9]+) events were lost.*/\1/p' "$T_TMP/o.err")
 lost=${lost:-0}
 ref=$(grep -c '^    \[NEW\] ' "$T_TMP/r.out")
 echo "# burst of $N: ours shown $shown lost $lost; reference shown $ref"
-t_check "every event shown or counted as lost ($shown + $lost = $N)" \
+ours_check "every event shown or counted as lost ($shown + $lost = $N)" \
 	test $((shown + lost)) = "$N"
-t_check "summary line counts what was shown" \
+ours_check "summary line counts what was shown" \
 	grep -q "^conntrack v[0-9.]* (ctbox): $shown flow events have been shown.$" "$T_TMP/o.err"
-t_check "ours lost nothing with the default buffer" test "$lost" = 0
-t_check "each event shown once" test "$(sort -u "$T_TMP/o.out" | wc -l)" = "$shown"
+ours_check "ours lost nothing with the default buffer" test "$lost" = 0
+ours_check "each event shown once" test "$(sort -u "$T_TMP/o.out" | wc -l)" = "$shown"
 t_done
