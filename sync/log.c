@@ -142,8 +142,11 @@ int flowlog_open(const char *path, int facility, unsigned int bufsize)
 		flow_fd = fd;
 		if (bufsize) {
 			flow_buf = malloc(bufsize);
-			if (!flow_buf)
+			if (!flow_buf) {
+				close(fd);
+				flow_fd = -1;
 				return -ENOMEM;
+			}
 			flow_cap = bufsize;
 			flow_len = 0;
 		}

@@ -23,6 +23,11 @@ static int stats_init(void)
 	int r;
 
 	r = flowlog_open(s->logfile, s->syslog_facility, s->logfile_buffer);
+	if (r == -ENOMEM) {
+		log_err("can't allocate LogFileBufferSize (%u bytes)",
+			s->logfile_buffer);
+		return r;
+	}
 	if (r < 0) {
 		log_err("can't open logfile `%s'", s->logfile);
 		return r;
