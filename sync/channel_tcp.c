@@ -3,7 +3,9 @@
  * (SO_REUSEADDR, SO_KEEPALIVE, RcvSocketBuffer, backlog 1) and keeps one
  * accepted connection, a newer one replacing it; the client side connects
  * to Destination_Address:Port (SO_NO_CHECK from Checksum,
- * SndSocketBuffer) and reconnects when the connection is lost.
+ * SndSocketBuffer) and reconnects when the connection is lost.  As for
+ * UDP (channel_udp.c), ours connects from the configured local address,
+ * which the peer's server checks.
  *
  * The stream carries 1.4.7's sync messages back to back with no framing
  * of its own: each message's header holds its length (BE16 at offset 2,

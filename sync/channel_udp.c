@@ -54,9 +54,20 @@ int chan_dgram_rx_socket(struct chan *c)
 	return r;
 }
 
-/* The send socket with the options every kind sets. */
+static bool local_is_wildcard(const struct chan *c)
+{
+	static const struct in6_addr any6 = IN6ADDR_ANY_INIT;
+
+	if (c->family == AF_INET)
+		return c->local.in.sin_addr.s_addr == htonl(INADDR_ANY);
+	return !memcmp(&c->local.in6.sin6_addr, &any6, sizeof(any6));
+}
+
+/* The send socket with the options every kind sets; UDP and TCP ones
+ * leave from the configured local address (see the top of the file). */
 int chan_tx_socket(struct chan *c, int type)
 {
+	union chan_sa src = c->local;
 	int r = chan_socket(c, type);
 
 	if (r < 0)
@@ -65,16 +76,13 @@ int chan_tx_socket(struct chan *c, int type)
 	r = chan_set_checksum(c->tx_fd, c->checksum);
 	if (!r)
 		r = chan_set_sndbuf(c->tx_fd, c->sndbuf);
-	return r;
-}
-
-static bool local_is_wildcard(const struct chan *c)
-{
-	static const struct in6_addr any6 = IN6ADDR_ANY_INIT;
-
+	if (r < 0 || c->type == CONF_CHAN_MCAST || local_is_wildcard(c))
+		return r;
 	if (c->family == AF_INET)
-		return c->local.in.sin_addr.s_addr == htonl(INADDR_ANY);
-	return !memcmp(&c->local.in6.sin6_addr, &any6, sizeof(any6));
+		src.in.sin_port = 0;
+	else
+		src.in6.sin6_port = 0;
+	return bind(c->tx_fd, &src.sa, c->local_len) < 0 ? -errno : 0;
 }
 
 static int udp_open(struct chan *c, const struct conf_channel *cc)
@@ -90,20 +98,7 @@ static int udp_open(struct chan *c, const struct conf_channel *cc)
 	r = chan_watch(c, c->rx_fd, EPOLLIN);
 	if (r < 0)
 		return r;
-	r = chan_tx_socket(c, SOCK_DGRAM);
-	if (r < 0)
-		return r;
-	if (!local_is_wildcard(c)) {
-		union chan_sa src = c->local;
-
-		if (c->family == AF_INET)
-			src.in.sin_port = 0;
-		else
-			src.in6.sin6_port = 0;
-		if (bind(c->tx_fd, &src.sa, c->local_len) < 0)
-			return -errno;
-	}
-	return 0;
+	return chan_tx_socket(c, SOCK_DGRAM);
 }
 
 const struct chan_ops chan_udp_ops = {
