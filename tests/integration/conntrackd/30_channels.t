@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Sync channels between two namespaces joined by two veth links, opened
+# from real conntrackd.conf files by tests/unit/chan_tool.c (the channel
+# set as the daemon will use it; not wired into the daemon yet): UDP, TCP,
+# Multicast over IPv4 and IPv6 carry 1.4.7-framed messages both ways; with
+# two dedicated links, taking the active one down makes both sides fail
+# over to the other and traffic goes on; a datagram from an address that
+# is not the configured peer is reported as such.  Our code only: skipped
+# under TEST_REF=1 (the reference has no such tool).
+. "$(dirname "$0")/../lib.sh"
+
+if ! t_ours_only "sync channels (chan_tool)"; then
+	t_done
+fi
+BUILD=$(dirname "$CTBOX_BIN")
+TOOL=$BUILD/tests/chan_tool
+if [ ! -x "$TOOL" ]; then
+	t_fail "chan_tool built (make unit)" "no $TOOL"
+	t_done
+fi
+
+ns_new A; ns_new B
+for ns in "$A" "$B"; do
+	in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
+done
+ns_link "$A" sa1 "$B" sb1
+ns_link "$A" sa2 "$B" sb2
+ip -n "$A" addr add 10.231.1.1/24 dev sa1
+ip -n "$B" addr add 10.231.1.2/24 dev sb1
+ip -n "$A" addr add 10.231.2.1/24 dev sa2
+ip -n "$B" addr add 10.231.2.2/24 dev sb2
+ip -n "$A" addr add fd31:1::1/64 dev sa1 nodad
+ip -n "$B" addr add fd31:1::2/64 dev sb1 nodad
+# a second address on A's first link, which B is not configured with
+ip -n "$A" addr add 10.231.1.9/24 dev sa1
+
+# conf FILE BLOCK...: a Sync section with the given channel blocks.
+conf() {
+	local f=$1; shift
+	{
+		echo "Sync {"
+		echo "	Mode FTFW { }"
+		printf '%s\n' "$@"
+		echo "}"
+		echo "General { LockFile $T_TMP/unused.lock }"
+	} >"$T_TMP/$f"
+}
+udp() {	# udp LOCAL DEST PORT IF [Default]
+	printf '\tUDP %s {\n\t\tIPv4_address %s\n\t\tIPv4_Destination_Address %s\n\t\tPort %s\n\t\tInterface %s\n\t}\n' \
+		"${5:-}" "$1" "$2" "$3" "$4"
+}
+
+# pair NAME ARGS...: run the tool in A (conf NAME-a) and B (NAME-b) at
+# once, both sending; outputs in $T_TMP/NAME-{a,b}.out.
+pair() {
+	local n=$1; shift
+	in_ns "$A" "$TOOL" "$@" -p from-a "$T_TMP/$n-a.conf" >"$T_TMP/$n-a.out" 2>&1 &
+	local pa=$!
+	in_ns "$B" "$TOOL" "$@" -p from-b "$T_TMP/$n-b.conf" >"$T_TMP/$n-b.out" 2>&1 &
+	local pb=$!
+	wait "$pa" "$pb"
+}
+
+# got NAME SIDE FROM COUNT: SIDE received COUNT distinct messages of FROM,
+# all from its configured peer.
+got() {
+	local n=$1 side=$2 from=$3 want=$4 f="$T_TMP/$1-$2.out" have bad
+	have=$(grep -E "^recv .*peer=yes .*body=$from " "$f" | sed 's/.*seq=\([0-9]*\).*/\1/' | sort -un | wc -l)
+	bad=$(grep -c "peer=no" "$f")
+	if [ "$have" = "$want" ] && [ "$bad" = 0 ]; then
+		t_ok "$n: $side got the $want messages of $from, from its peer"
+	else
+		t_fail "$n: $side got the $want messages of $from, from its peer" \
+			"distinct: $have, non-peer: $bad" "$(head -30 "$f")"
+	fi
+}
+
+# 1. UDP
+conf udp-a.conf "$(udp 10.231.1.1 10.231.1.2 3780 sa1)"
+conf udp-b.conf "$(udp 10.231.1.2 10.231.1.1 3780 sb1)"
+pair udp -c 5 -i 50 -t 4000 -r 5
+got udp a from-b 5
+got udp b from-a 5
+grep -q "^open ch=0 dev=sa1 mtu=1472$" "$T_TMP/udp-a.out" &&
+	t_ok "udp: datagram room 1472 on a 1500 MTU link (1.4.7: MTU - 28)" ||
+	t_fail "udp: datagram room 1472 on a 1500 MTU link" "$(head -3 "$T_TMP/udp-a.out")"
+grep -qx "UDP traffic device=sa1 status=RUNNING role=ACTIVE:" "$T_TMP/udp-a.out" &&
+	t_ok "udp: -s link block names the device, its state and role" ||
+	t_fail "udp: -s link block" "$(tail -6 "$T_TMP/udp-a.out")"
+
+# 2. TCP: a server and a client on each side
+tcpb() {	# tcpb LOCAL DEST IF
+	printf '\tTCP {\n\t\tIPv4_address %s\n\t\tIPv4_Destination_Address %s\n\t\tPort 3790\n\t\tInterface %s\n\t}\n' "$1" "$2" "$3"
+}
+conf tcp-a.conf "$(tcpb 10.231.1.1 10.231.1.2 sa1)"
+conf tcp-b.conf "$(tcpb 10.231.1.2 10.231.1.1 sb1)"
+pair tcp -c 8 -i 200 -t 6000 -r 8
+# the first sends may go before the other side listens: they wait in
+# the queue for the connection, so none is lost
+got tcp a from-b 8
+got tcp b from-a 8
+grep -q "^open ch=0 dev=sa1 mtu=1460$" "$T_TMP/tcp-a.out" &&
+	t_ok "tcp: room 1460 (1.4.7: MTU - 40)" ||
+	t_fail "tcp: room 1460" "$(head -3 "$T_TMP/tcp-a.out")"
+
+# 3. Multicast, IPv4 and IPv6
+mcast4() {	# mcast4 IFADDR IF
+	printf '\tMulticast {\n\t\tIPv4_address 225.0.0.51\n\t\tIPv4_interface %s\n\t\tGroup 3781\n\t\tInterface %s\n\t\tSndSocketBuffer 1249280\n\t\tRcvSocketBuffer 1249280\n\t\tChecksum on\n\t}\n' "$1" "$2"
+}
+conf m4-a.conf "$(mcast4 10.231.1.1 sa1)"
+conf m4-b.conf "$(mcast4 10.231.1.2 sb1)"
+pair m4 -c 5 -i 100 -t 4000 -r 5
+got m4 a from-b 5
+got m4 b from-a 5
+mcast6() {	# mcast6 IF
+	printf '\tMulticast {\n\t\tIPv6_address ff02::3782\n\t\tGroup 3782\n\t\tInterface %s\n\t\tChecksum off\n\t}\n' "$1"
+}
+conf m6-a.conf "$(mcast6 sa1)"
+conf m6-b.conf "$(mcast6 sb1)"
+pair m6 -c 5 -i 100 -t 4000 -r 5
+got m6 a from-b 5
+got m6 b from-a 5
+grep -q "^open ch=0 dev=sa1 mtu=1452$" "$T_TMP/m6-a.out" &&
+	t_ok "mcast6: room 1452 (IPv6 header counted: ours)" ||
+	t_fail "mcast6: room 1452" "$(head -3 "$T_TMP/m6-a.out")"
+
+# 4. Two dedicated links; the active one goes down mid-stream
+conf fo-a.conf "$(udp 10.231.1.1 10.231.1.2 3783 sa1 Default)" "$(udp 10.231.2.1 10.231.2.2 3783 sa2)"
+conf fo-b.conf "$(udp 10.231.1.2 10.231.1.1 3783 sb1 Default)" "$(udp 10.231.2.2 10.231.2.1 3783 sb2)"
+in_ns "$A" "$TOOL" -c 40 -i 50 -t 4000 -p from-a "$T_TMP/fo-a.conf" >"$T_TMP/fo-a.out" 2>&1 &
+pa=$!
+in_ns "$B" "$TOOL" -c 0 -t 4000 "$T_TMP/fo-b.conf" >"$T_TMP/fo-b.out" 2>&1 &
+pb=$!
+sleep 1
+ip -n "$A" link set dev sa1 down
+wait "$pa" "$pb"
+grep -qx "switch from=0 to=1 dev=sa2" "$T_TMP/fo-a.out" &&
+	t_ok "failover: A (link down) makes sa2 its dedicated link" ||
+	t_fail "failover: A switches to sa2" "$(grep -v '^send' "$T_TMP/fo-a.out" | head -20)"
+grep -qx "switch from=0 to=1 dev=sb2" "$T_TMP/fo-b.out" &&
+	t_ok "failover: B (no carrier) makes sb2 its dedicated link" ||
+	t_fail "failover: B switches to sb2" "$(head -20 "$T_TMP/fo-b.out")"
+first2=$(grep -m1 "^recv ch=1 peer=yes" "$T_TMP/fo-b.out" | sed 's/.*seq=\([0-9]*\).*/\1/')
+n0=$(grep -c "^recv ch=0 peer=yes" "$T_TMP/fo-b.out")
+n1=$(grep -c "^recv ch=1 peer=yes" "$T_TMP/fo-b.out")
+last=$(grep "^recv .*peer=yes" "$T_TMP/fo-b.out" | tail -1 | sed 's/.*seq=\([0-9]*\).*/\1/')
+if [ "$n0" -ge 5 ] && [ "$n1" -ge 5 ] && [ "$last" = 39 ]; then
+	t_ok "failover: traffic went on over the second link ($n0 + $n1 of 40, from seq $first2)"
+else
+	t_fail "failover: traffic went on over the second link" "link1=$n0 link2=$n1 last=$last"
+fi
+lost=$((40 - n0 - n1))
+[ "$lost" -le 2 ] && t_ok "failover: at most the in-flight messages lost ($lost)" ||
+	t_fail "failover: at most 2 lost" "lost $lost"
+grep -qx "UDP traffic device=sa1 status=DOWN role=BACKUP:" "$T_TMP/fo-a.out" &&
+grep -qx "UDP traffic device=sa2 status=RUNNING role=ACTIVE:" "$T_TMP/fo-a.out" &&
+	t_ok "failover: -s link shows sa1 DOWN/BACKUP, sa2 RUNNING/ACTIVE" ||
+	t_fail "failover: -s link" "$(grep traffic "$T_TMP/fo-a.out")"
+grep -qx "UDP traffic device=sb1 status=NO-CARRIER role=BACKUP:" "$T_TMP/fo-b.out" &&
+	t_ok "failover: -s link shows B's sb1 NO-CARRIER" ||
+	t_fail "failover: B's -s link" "$(grep traffic "$T_TMP/fo-b.out")"
+ip -n "$A" link set dev sa1 up
+
+# 5. A datagram from an address that is not the configured peer
+conf np-b.conf "$(udp 10.231.1.2 10.231.1.1 3784 sb1)"
+in_ns "$B" "$TOOL" -c 0 -t 2500 "$T_TMP/np-b.conf" >"$T_TMP/np-b.out" 2>&1 &
+pb=$!
+sleep 0.7
+sendfrom() {	# sendfrom SRC SEQ: one ALIVE-framed datagram to B's port
+	in_ns "$A" python3 -c '
+import socket, struct, sys
+src, seq = sys.argv[1], int(sys.argv[2])
+body = b"probe %d" % seq
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.sendto(struct.pack(">BBHI", 0x1a, 0x10, 8 + len(body), seq) + body, ("10.231.1.2", 3784))
+' "$1" "$2"
+}
+sendfrom 10.231.1.1 1
+sendfrom 10.231.1.9 2
+wait "$pb"
+grep -q "^recv ch=0 peer=yes from=10.231.1.1 seq=1 " "$T_TMP/np-b.out" &&
+	t_ok "peer check: a datagram from the configured peer is its" ||
+	t_fail "peer check: the peer's datagram" "$(cat "$T_TMP/np-b.out")"
+grep -q "^recv ch=0 peer=no from=10.231.1.9 seq=2 " "$T_TMP/np-b.out" &&
+	t_ok "peer check: one from another address is reported as not the peer" ||
+	t_fail "peer check: a stranger's datagram" "$(cat "$T_TMP/np-b.out")"
+
+t_done
