@@ -4,7 +4,7 @@
  * daemon will) and runs one epoll loop over it for -t MS (default 3000):
  * sends COUNT (default 5) sync-like messages, one every -i MS (default
  * 100), each a 1.4.7 ALIVE header (0x1a 0x10, length, seq) followed by
- * "TEXT seq"; prints every message received and whether it came from the
+ * "TEXT seq" (-z: nothing, a true 8-byte ALIVE); prints every message received and whether it came from the
  * configured peer; follows the peer to the channel it used, as 1.4.7
  * does; prints failovers.  -r N ends the run once everything is sent and
  * N messages came from the peer.  Last, the "-s link" blocks.
@@ -120,7 +120,8 @@ static void read_chan(unsigned int ch)
 static int send_one(uint32_t seq, const char *text)
 {
 	unsigned char m[256];
-	int len = snprintf((char *)m + 8, sizeof(m) - 8, "%s %u", text, seq);
+	int len = text ? snprintf((char *)m + 8, sizeof(m) - 8, "%s %u",
+				  text, seq) : 0;
 	int rc;
 
 	len += 8;
@@ -153,13 +154,14 @@ int main(int argc, char **argv)
 	struct out o;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "c:i:t:r:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:i:t:r:p:z")) != -1) {
 		switch (opt) {
 		case 'c': count = strtoul(optarg, NULL, 10); break;
 		case 'i': interval = strtoul(optarg, NULL, 10); break;
 		case 't': duration = strtoul(optarg, NULL, 10); break;
 		case 'r': want = strtoul(optarg, NULL, 10); break;
 		case 'p': text = optarg; break;
+		case 'z': text = NULL; break;
 		default: return 2;
 		}
 	}

@@ -76,18 +76,28 @@ got() {
 	fi
 }
 
+# has DESC FILE REGEX...: ok when FILE has a line matching each REGEX.
+has() {
+	local d=$1 f=$2 p; shift 2
+	for p; do
+		if ! grep -qE -- "$p" "$f"; then
+			t_fail "$d" "no line matches: $p" "$(grep -v '^send' "$f" | head -20)"
+			return 1
+		fi
+	done
+	t_ok "$d"
+}
+
 # 1. UDP
 conf udp-a.conf "$(udp 10.231.1.1 10.231.1.2 3780 sa1)"
 conf udp-b.conf "$(udp 10.231.1.2 10.231.1.1 3780 sb1)"
 pair udp -c 5 -i 50 -t 4000 -r 5
 got udp a from-b 5
 got udp b from-a 5
-grep -q "^open ch=0 dev=sa1 mtu=1472$" "$T_TMP/udp-a.out" &&
-	t_ok "udp: datagram room 1472 on a 1500 MTU link (1.4.7: MTU - 28)" ||
-	t_fail "udp: datagram room 1472 on a 1500 MTU link" "$(head -3 "$T_TMP/udp-a.out")"
-grep -qx "UDP traffic device=sa1 status=RUNNING role=ACTIVE:" "$T_TMP/udp-a.out" &&
-	t_ok "udp: -s link block names the device, its state and role" ||
-	t_fail "udp: -s link block" "$(tail -6 "$T_TMP/udp-a.out")"
+has "udp: datagram room 1472 on a 1500 MTU link (1.4.7: MTU - 28)" \
+	"$T_TMP/udp-a.out" "^open ch=0 dev=sa1 mtu=1472$"
+has "udp: -s link block names the device, its state and role" \
+	"$T_TMP/udp-a.out" "^UDP traffic device=sa1 status=RUNNING role=ACTIVE:$"
 
 # 2. TCP: a server and a client on each side
 tcpb() {	# tcpb LOCAL DEST IF
@@ -100,9 +110,8 @@ pair tcp -c 8 -i 200 -t 6000 -r 8
 # the queue for the connection, so none is lost
 got tcp a from-b 8
 got tcp b from-a 8
-grep -q "^open ch=0 dev=sa1 mtu=1460$" "$T_TMP/tcp-a.out" &&
-	t_ok "tcp: room 1460 (1.4.7: MTU - 40)" ||
-	t_fail "tcp: room 1460" "$(head -3 "$T_TMP/tcp-a.out")"
+has "tcp: room 1460 (1.4.7: MTU - 40)" "$T_TMP/tcp-a.out" \
+	"^open ch=0 dev=sa1 mtu=1460$"
 
 # 3. Multicast, IPv4 and IPv6
 mcast4() {	# mcast4 IFADDR IF
@@ -121,9 +130,8 @@ conf m6-b.conf "$(mcast6 sb1)"
 pair m6 -c 5 -i 100 -t 4000 -r 5
 got m6 a from-b 5
 got m6 b from-a 5
-grep -q "^open ch=0 dev=sa1 mtu=1452$" "$T_TMP/m6-a.out" &&
-	t_ok "mcast6: room 1452 (IPv6 header counted: ours)" ||
-	t_fail "mcast6: room 1452" "$(head -3 "$T_TMP/m6-a.out")"
+has "mcast6: room 1452 (IPv6 header counted: ours)" "$T_TMP/m6-a.out" \
+	"^open ch=0 dev=sa1 mtu=1452$"
 
 # 4. Two dedicated links; the active one goes down mid-stream
 conf fo-a.conf "$(udp 10.231.1.1 10.231.1.2 3783 sa1 Default)" "$(udp 10.231.2.1 10.231.2.2 3783 sa2)"
@@ -135,12 +143,10 @@ pb=$!
 sleep 1
 ip -n "$A" link set dev sa1 down
 wait "$pa" "$pb"
-grep -qx "switch from=0 to=1 dev=sa2" "$T_TMP/fo-a.out" &&
-	t_ok "failover: A (link down) makes sa2 its dedicated link" ||
-	t_fail "failover: A switches to sa2" "$(grep -v '^send' "$T_TMP/fo-a.out" | head -20)"
-grep -qx "switch from=0 to=1 dev=sb2" "$T_TMP/fo-b.out" &&
-	t_ok "failover: B (no carrier) makes sb2 its dedicated link" ||
-	t_fail "failover: B switches to sb2" "$(head -20 "$T_TMP/fo-b.out")"
+has "failover: A (link down) makes sa2 its dedicated link" \
+	"$T_TMP/fo-a.out" "^switch from=0 to=1 dev=sa2$"
+has "failover: B (no carrier) makes sb2 its dedicated link" \
+	"$T_TMP/fo-b.out" "^switch from=0 to=1 dev=sb2$"
 first2=$(grep -m1 "^recv ch=1 peer=yes" "$T_TMP/fo-b.out" | sed 's/.*seq=\([0-9]*\).*/\1/')
 n0=$(grep -c "^recv ch=0 peer=yes" "$T_TMP/fo-b.out")
 n1=$(grep -c "^recv ch=1 peer=yes" "$T_TMP/fo-b.out")
@@ -151,18 +157,71 @@ else
 	t_fail "failover: traffic went on over the second link" "link1=$n0 link2=$n1 last=$last"
 fi
 lost=$((40 - n0 - n1))
-[ "$lost" -le 2 ] && t_ok "failover: at most the in-flight messages lost ($lost)" ||
+if [ "$lost" -le 2 ]; then
+	t_ok "failover: at most the in-flight messages lost ($lost)"
+else
 	t_fail "failover: at most 2 lost" "lost $lost"
-grep -qx "UDP traffic device=sa1 status=DOWN role=BACKUP:" "$T_TMP/fo-a.out" &&
-grep -qx "UDP traffic device=sa2 status=RUNNING role=ACTIVE:" "$T_TMP/fo-a.out" &&
-	t_ok "failover: -s link shows sa1 DOWN/BACKUP, sa2 RUNNING/ACTIVE" ||
-	t_fail "failover: -s link" "$(grep traffic "$T_TMP/fo-a.out")"
-grep -qx "UDP traffic device=sb1 status=NO-CARRIER role=BACKUP:" "$T_TMP/fo-b.out" &&
-	t_ok "failover: -s link shows B's sb1 NO-CARRIER" ||
-	t_fail "failover: B's -s link" "$(grep traffic "$T_TMP/fo-b.out")"
+fi
+has "failover: -s link shows sa1 DOWN/BACKUP, sa2 RUNNING/ACTIVE" \
+	"$T_TMP/fo-a.out" "^UDP traffic device=sa1 status=DOWN role=BACKUP:$" \
+	"^UDP traffic device=sa2 status=RUNNING role=ACTIVE:$"
+has "failover: -s link shows B's sb1 NO-CARRIER" "$T_TMP/fo-b.out" \
+	"^UDP traffic device=sb1 status=NO-CARRIER role=BACKUP:$"
 ip -n "$A" link set dev sa1 up
 
-# 5. A datagram from an address that is not the configured peer
+# 5. Socket-level interop with Debian's conntrackd 1.4.7 in B: our
+# channel's 8-byte ALIVEs reach its socket (its -s network counts them and
+# finds nothing malformed), and its ALIVEs reach ours, from the peer.
+# recv_stats CONF: "bytes packets malformed" of the reference's -s network.
+recv_stats() {
+	in_ns "$B" "$REF_BIN/conntrackd" -C "$1" -s network 2>/dev/null | awk '
+		/Malformed messages/ && !m { m = $NF }
+		/Bytes recv/ { b = $4 } /Pckts recv/ { p = $4 }
+		END { print b + 0, p + 0, m + 0 }'
+}
+interop() {	# interop NAME OURBLOCK REFBLOCK
+	local n=$1 before after
+	conf "$n-a.conf" "$2"
+	cat >"$T_TMP/$n-b.conf" <<CONF
+Sync {
+	Mode FTFW { }
+$3
+}
+General {
+	LogFile $T_TMP/$n-ref.log
+	LockFile $T_TMP/$n-ref.lock
+	UNIX { Path $T_TMP/$n-ref.ctl }
+}
+CONF
+	if ! in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/$n-b.conf" -d; then
+		t_fail "$n: reference conntrackd starts" "$(cat "$T_TMP/$n-ref.log")"
+		return
+	fi
+	for _ in $(seq 50); do [ -S "$T_TMP/$n-ref.ctl" ] && break; sleep 0.1; done
+	before=$(recv_stats "$T_TMP/$n-b.conf")
+	in_ns "$A" "$TOOL" -z -c 3 -i 300 -t 3500 -r 2 "$T_TMP/$n-a.conf" >"$T_TMP/$n-a.out" 2>&1
+	sleep 0.3
+	after=$(recv_stats "$T_TMP/$n-b.conf")
+	in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/$n-b.conf" -k >/dev/null 2>&1
+	read -r b0 p0 _ <<<"$before"
+	read -r b1 p1 m1 <<<"$after"
+	if [ $((b1 - b0)) -ge 24 ] && [ $((p1 - p0)) -ge 1 ] && [ "$m1" = 0 ]; then
+		t_ok "$n: 1.4.7 received our ALIVEs (+$((b1 - b0)) bytes, +$((p1 - p0)) reads), none malformed"
+	else
+		t_fail "$n: 1.4.7 received our ALIVEs" "before: $before" "after: $after" \
+			"$(head -8 "$T_TMP/$n-a.out")"
+	fi
+	if [ "$(grep -c '^recv ch=0 peer=yes .*body=$' "$T_TMP/$n-a.out")" -ge 2 ]; then
+		t_ok "$n: we received 1.4.7's ALIVEs, from the peer"
+	else
+		t_fail "$n: we received 1.4.7's ALIVEs" "$(head -12 "$T_TMP/$n-a.out")"
+	fi
+}
+interop ref-udp "$(udp 10.231.1.1 10.231.1.2 3786 sa1)" "$(udp 10.231.1.2 10.231.1.1 3786 sb1)"
+interop ref-tcp "$(tcpb 10.231.1.1 10.231.1.2 sa1)" "$(tcpb 10.231.1.2 10.231.1.1 sb1)"
+interop ref-mcast "$(mcast4 10.231.1.1 sa1)" "$(mcast4 10.231.1.2 sb1)"
+
+# 6. A datagram from an address that is not the configured peer
 conf np-b.conf "$(udp 10.231.1.2 10.231.1.1 3784 sb1)"
 in_ns "$B" "$TOOL" -c 0 -t 2500 "$T_TMP/np-b.conf" >"$T_TMP/np-b.out" 2>&1 &
 pb=$!
@@ -180,11 +239,9 @@ s.sendto(struct.pack(">BBHI", 0x1a, 0x10, 8 + len(body), seq) + body, ("10.231.1
 sendfrom 10.231.1.1 1
 sendfrom 10.231.1.9 2
 wait "$pb"
-grep -q "^recv ch=0 peer=yes from=10.231.1.1 seq=1 " "$T_TMP/np-b.out" &&
-	t_ok "peer check: a datagram from the configured peer is its" ||
-	t_fail "peer check: the peer's datagram" "$(cat "$T_TMP/np-b.out")"
-grep -q "^recv ch=0 peer=no from=10.231.1.9 seq=2 " "$T_TMP/np-b.out" &&
-	t_ok "peer check: one from another address is reported as not the peer" ||
-	t_fail "peer check: a stranger's datagram" "$(cat "$T_TMP/np-b.out")"
+has "peer check: a datagram from the configured peer is its" \
+	"$T_TMP/np-b.out" "^recv ch=0 peer=yes from=10\.231\.1\.1 seq=1 "
+has "peer check: one from another address is reported as not the peer" \
+	"$T_TMP/np-b.out" "^recv ch=0 peer=no from=10\.231\.1\.9 seq=2 "
 
 t_done
