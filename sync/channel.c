@@ -323,6 +323,10 @@ void chan_tx_watch(struct chan *c)
 {
 	uint32_t want = chan_wants_write(c) ? EPOLLOUT : 0;
 
+	/* a connected client hears of the peer's close at once, not from
+	 * the first message lost to it */
+	if (c->type == CONF_CHAN_TCP && c->tcp_state == CHAN_TCP_CONNECTED)
+		want |= EPOLLRDHUP;
 	if (c->tx_fd < 0 || want == c->tx_events)
 		return;
 	if (chan_watch(c, c->tx_fd, want) == 0)
@@ -431,13 +435,16 @@ void chan_process(struct chan *c)
 	for (i = 0; i < n; i++) {
 		int fd = ev[i].data.fd;
 
-		if (fd == c->tx_fd && (c->tx_events & EPOLLOUT) &&
-		    c->tcp_state != CHAN_TCP_CONNECTING) {
+		uint32_t e = ev[i].events;
+
+		if (fd == c->tx_fd && c->ops->event &&
+		    ((e & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) ||
+		     c->tcp_state == CHAN_TCP_CONNECTING))
+			c->ops->event(c, fd, e);
+		else if (fd == c->tx_fd && (e & EPOLLOUT))
 			chan_drain(c);
-			continue;
-		}
-		if (c->ops->event)
-			c->ops->event(c, fd, ev[i].events);
+		else if (fd != c->tx_fd && c->ops->event)
+			c->ops->event(c, fd, e);
 	}
 }
 

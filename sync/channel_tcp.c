@@ -86,6 +86,15 @@ static void client_connect(struct chan *c)
 		c->tx_events = EPOLLOUT;
 }
 
+/* A connection that worked is gone: the next one is tried at once. */
+static void client_lost(struct chan *c)
+{
+	chan_fd_close(c, &c->tx_fd);
+	chan_queue_drop_partial(c);
+	c->tcp_state = CHAN_TCP_IDLE;
+	client_connect(c);
+}
+
 static void connect_done(struct chan *c)
 {
 	int err = 0;
@@ -153,9 +162,12 @@ static void tcp_event(struct chan *c, int fd, uint32_t events)
 		if (read(c->timer_fd, &ticks, sizeof(ticks)) > 0 &&
 		    c->tcp_state == CHAN_TCP_IDLE)
 			client_connect(c);
-	} else if (fd == c->tx_fd && c->tcp_state == CHAN_TCP_CONNECTING &&
-		   (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
-		connect_done(c);
+	} else if (fd == c->tx_fd && c->tcp_state == CHAN_TCP_CONNECTING) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			connect_done(c);
+	} else if (fd == c->tx_fd) {
+		/* the peer closed or reset our connection */
+		client_lost(c);
 	}
 }
 
@@ -171,12 +183,9 @@ static ssize_t tcp_xmit(struct chan *c, const void *buf, size_t len)
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 		return -EAGAIN;
 	/* Lost (EPIPE, ECONNRESET...): counted as 1.4.7 counts it; the data
-	 * stays queued for the next connection, made at once. */
+	 * stays queued for the next connection. */
 	c->st.err_send++;
-	chan_fd_close(c, &c->tx_fd);
-	chan_queue_drop_partial(c);
-	c->tcp_state = CHAN_TCP_IDLE;
-	client_connect(c);
+	client_lost(c);
 	return -ENOTCONN;
 }
 

@@ -99,6 +99,16 @@ has "udp: datagram room 1472 on a 1500 MTU link (1.4.7: MTU - 28)" \
 has "udp: -s link block names the device, its state and role" \
 	"$T_TMP/udp-a.out" "^UDP traffic device=sa1 status=RUNNING role=ACTIVE:$"
 
+# UDP over IPv6
+udp6() {	# udp6 LOCAL DEST IF
+	printf '\tUDP {\n\t\tIPv6_address %s\n\t\tIPv6_Destination_Address %s\n\t\tPort 3787\n\t\tInterface %s\n\t}\n' "$1" "$2" "$3"
+}
+conf udp6-a.conf "$(udp6 fd31:1::1 fd31:1::2 sa1)"
+conf udp6-b.conf "$(udp6 fd31:1::2 fd31:1::1 sb1)"
+pair udp6 -c 5 -i 50 -t 4000 -r 5
+got udp6 a from-b 5
+got udp6 b from-a 5
+
 # 2. TCP: a server and a client on each side
 tcpb() {	# tcpb LOCAL DEST IF
 	printf '\tTCP {\n\t\tIPv4_address %s\n\t\tIPv4_Destination_Address %s\n\t\tPort 3790\n\t\tInterface %s\n\t}\n' "$1" "$2" "$3"
