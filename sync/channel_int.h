@@ -104,8 +104,8 @@ ssize_t chan_dgram_xmit(struct chan *c, const void *buf, size_t len);
 ssize_t chan_dgram_recv(struct chan *c, void *buf, size_t len,
 			struct chan_peer *peer);
 void chan_dgram_close(struct chan *c);
-/* rx_fd with SO_REUSEADDR, RcvSocketBuffer and arrival interfaces. */
-int chan_dgram_rx_socket(struct chan *c);
+/* rx_fd up to its bind, with the options 1.4.7 gives it. */
+int chan_rx_socket(struct chan *c, int type);
 /* tx_fd with Checksum and SndSocketBuffer (every kind). */
 int chan_tx_socket(struct chan *c, int type);
 

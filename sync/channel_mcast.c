@@ -76,7 +76,7 @@ static int mcast_open(struct chan *c, const struct conf_channel *cc)
 
 	if (!is_group(c))
 		return -EINVAL;
-	r = chan_dgram_rx_socket(c);
+	r = chan_rx_socket(c, SOCK_DGRAM);
 	if (r < 0)
 		return r;
 	if (bind(c->rx_fd, &c->local.sa, c->local_len) < 0)

@@ -282,15 +282,7 @@ static int tcp_open(struct chan *c, const struct conf_channel *cc)
 	r = chan_watch(c, c->timer_fd, EPOLLIN);
 	if (r < 0)
 		return r;
-	r = chan_socket(c, SOCK_STREAM);
-	if (r < 0)
-		return r;
-	c->rx_fd = r;
-	r = chan_set_int(c->rx_fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	if (!r)
-		r = chan_set_int(c->rx_fd, SOL_SOCKET, SO_KEEPALIVE, 1);
-	if (!r)
-		r = chan_set_rcvbuf(c->rx_fd, c->rcvbuf);
+	r = chan_rx_socket(c, SOCK_STREAM);
 	if (r < 0)
 		return r;
 	if (bind(c->rx_fd, &c->local.sa, c->local_len) < 0 ||

@@ -37,20 +37,25 @@ void chan_dgram_close(struct chan *c)
 	chan_fd_close(c, &c->rx_fd);
 }
 
-/* The receive socket up to (not including) its bind. */
-int chan_dgram_rx_socket(struct chan *c)
+/* The receive socket (TCP: the listener) up to its bind: every kind's
+ * has SO_REUSEADDR and RcvSocketBuffer; datagram ones report the
+ * arrival interface, TCP's has SO_KEEPALIVE (inherited by the accepted
+ * connection), as in 1.4.7. */
+int chan_rx_socket(struct chan *c, int type)
 {
 	int r;
 
-	r = chan_socket(c, SOCK_DGRAM);
+	r = chan_socket(c, type);
 	if (r < 0)
 		return r;
 	c->rx_fd = r;
 	r = chan_set_int(c->rx_fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (!r)
 		r = chan_set_rcvbuf(c->rx_fd, c->rcvbuf);
-	if (!r)
+	if (!r && type == SOCK_DGRAM)
 		r = chan_want_pktinfo(c, c->rx_fd);
+	if (!r && type == SOCK_STREAM)
+		r = chan_set_int(c->rx_fd, SOL_SOCKET, SO_KEEPALIVE, 1);
 	return r;
 }
 
@@ -90,7 +95,7 @@ static int udp_open(struct chan *c, const struct conf_channel *cc)
 	int r;
 
 	(void)cc;
-	r = chan_dgram_rx_socket(c);
+	r = chan_rx_socket(c, SOCK_DGRAM);
 	if (r < 0)
 		return r;
 	if (bind(c->rx_fd, &c->local.sa, c->local_len) < 0)

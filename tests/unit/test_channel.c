@@ -78,6 +78,21 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Two channels of kind t facing each other on lo (127.0.0.1 and .2). */
+static bool open_pair(enum conf_transport t, uint16_t port, unsigned int sndbuf,
+		      unsigned int rcvbuf, unsigned int qmax, struct chan **v)
+{
+	struct conf_channel ca, cb;
+
+	conf_v4(&ca, t, "127.0.0.1", "127.0.0.2", port);
+	conf_v4(&cb, t, "127.0.0.2", "127.0.0.1", port);
+	ca.sndbuf = sndbuf;
+	cb.rcvbuf = rcvbuf;
+	v[0] = chan_open(&ca, qmax);
+	v[1] = chan_open(&cb, qmax);
+	return v[0] && v[1];
+}
+
 /* Run the channels' own work until cond(arg) or ms pass. */
 static bool pump(struct chan **v, int n, bool (*cond)(void *), void *arg,
 		 int ms)
@@ -144,21 +159,18 @@ static struct rx rx;
 
 static void test_udp(void)
 {
-	struct conf_channel ca, cb;
 	struct chan *a, *b, *v[2];
+	bool ok;
 	const char hello[] = "hello B", back[] = "hello A";
 	struct sockaddr_in sa;
 	int fd;
 
-	conf_v4(&ca, CONF_CHAN_UDP, "127.0.0.1", "127.0.0.2", port_base);
-	conf_v4(&cb, CONF_CHAN_UDP, "127.0.0.2", "127.0.0.1", port_base);
-	a = chan_open(&ca, 0);
-	b = chan_open(&cb, 0);
-	CHECK(a && b, "udp: both ends open");
-	if (!a || !b)
+	ok = open_pair(CONF_CHAN_UDP, port_base, 0, 0, 0, v);
+	a = v[0];
+	b = v[1];
+	CHECK(ok, "udp: both ends open");
+	if (!ok)
 		goto out;
-	v[0] = a;
-	v[1] = b;
 	CHECK_EQ(chan_mtu(a), 65536 - 28, "udp: room is lo's MTU less 28");
 	CHECK_EQ(chan_send(a, hello, sizeof(hello)), 0, "udp: A sends");
 	rx.c = b;
@@ -228,22 +240,19 @@ fail:
 
 static void test_tcp_basic(void)
 {
-	struct conf_channel ca, cb;
 	struct chan *a, *b, *v[2];
+	bool ok;
 	unsigned char m[64], two[128];
 	size_t l1, l2;
 	int fd;
 	uint64_t nonpeer;
 
-	conf_v4(&ca, CONF_CHAN_TCP, "127.0.0.1", "127.0.0.2", port_base + 1);
-	conf_v4(&cb, CONF_CHAN_TCP, "127.0.0.2", "127.0.0.1", port_base + 1);
-	a = chan_open(&ca, 0);
-	b = chan_open(&cb, 0);
-	CHECK(a && b, "tcp: both ends open");
-	if (!a || !b)
+	ok = open_pair(CONF_CHAN_TCP, port_base + 1, 0, 0, 0, v);
+	a = v[0];
+	b = v[1];
+	CHECK(ok, "tcp: both ends open");
+	if (!ok)
 		goto out;
-	v[0] = a;
-	v[1] = b;
 	CHECK_EQ(chan_mtu(a), 65536 - 40, "tcp: room is lo's MTU less 40");
 	CHECK(pump(v, 2, both_connected, v, 3000),
 	      "tcp: server and client connected on both ends");
@@ -343,25 +352,20 @@ static bool drained(void *arg)
 
 static void test_tcp_backpressure(void)
 {
-	struct conf_channel ca, cb;
 	struct chan *a, *b, *v[2];
+	bool ok;
 	unsigned char m[1408];
 	struct drain d;
 	uint32_t seq;
 	int r = 0;
 
-	conf_v4(&ca, CONF_CHAN_TCP, "127.0.0.1", "127.0.0.2", port_base + 2);
-	conf_v4(&cb, CONF_CHAN_TCP, "127.0.0.2", "127.0.0.1", port_base + 2);
-	ca.sndbuf = 4096;
-	cb.rcvbuf = 4096;
-	a = chan_open(&ca, 4);
-	b = chan_open(&cb, 4);
-	CHECK(a && b, "back-pressure: both ends open (4096-byte buffers, "
+	ok = open_pair(CONF_CHAN_TCP, port_base + 2, 4096, 4096, 4, v);
+	a = v[0];
+	b = v[1];
+	CHECK(ok, "back-pressure: both ends open (4096-byte buffers, "
 	      "queue of 4)");
-	if (!a || !b)
+	if (!ok)
 		goto out;
-	v[0] = a;
-	v[1] = b;
 	CHECK(pump(v, 2, both_connected, v, 3000), "back-pressure: connected");
 	for (seq = 0; seq < 10000; seq++) {
 		r = chan_send(a, m, make_msg(m, seq, 1400));
@@ -390,20 +394,18 @@ out:
 
 static void test_tcp_reconnect(void)
 {
-	struct conf_channel ca, cb;
+	struct conf_channel cb;
 	struct chan *a, *b, *v[2];
+	bool ok;
 	unsigned char m[64];
 	int i;
 
-	conf_v4(&ca, CONF_CHAN_TCP, "127.0.0.1", "127.0.0.2", port_base + 3);
-	conf_v4(&cb, CONF_CHAN_TCP, "127.0.0.2", "127.0.0.1", port_base + 3);
-	a = chan_open(&ca, 0);
-	b = chan_open(&cb, 0);
-	CHECK(a && b, "reconnect: both ends open");
-	if (!a || !b)
+	ok = open_pair(CONF_CHAN_TCP, port_base + 3, 0, 0, 0, v);
+	a = v[0];
+	b = v[1];
+	CHECK(ok, "reconnect: both ends open");
+	if (!ok)
 		goto out;
-	v[0] = a;
-	v[1] = b;
 	CHECK(pump(v, 2, both_connected, v, 3000), "reconnect: connected");
 	chan_close(b);
 	b = NULL;
@@ -419,6 +421,7 @@ static void test_tcp_reconnect(void)
 	}
 	CHECK_EQ(chan_stats(a)->err_send, 0, "reconnect: no send failed");
 	CHECK_EQ(chan_queued(a), 5, "reconnect: the 5 messages are queued");
+	conf_v4(&cb, CONF_CHAN_TCP, "127.0.0.2", "127.0.0.1", port_base + 3);
 	b = chan_open(&cb, 0);
 	CHECK(b != NULL, "reconnect: B is back on the same port");
 	if (!b)

@@ -46,9 +46,15 @@ conf() {
 		echo "General { LockFile $T_TMP/unused.lock }"
 	} >"$T_TMP/$f"
 }
+# blk "KIND [Default]" KEY VALUE...: one channel block.
+blk() {
+	printf '\t%s {\n' "$1"; shift
+	while [ $# -gt 1 ]; do printf '\t\t%s %s\n' "$1" "$2"; shift 2; done
+	printf '\t}\n'
+}
 udp() {	# udp LOCAL DEST PORT IF [Default]
-	printf '\tUDP %s {\n\t\tIPv4_address %s\n\t\tIPv4_Destination_Address %s\n\t\tPort %s\n\t\tInterface %s\n\t}\n' \
-		"${5:-}" "$1" "$2" "$3" "$4"
+	blk "UDP ${5:-}" IPv4_address "$1" IPv4_Destination_Address "$2" \
+		Port "$3" Interface "$4"
 }
 
 # pair NAME ARGS...: run the tool in A (conf NAME-a) and B (NAME-b) at
@@ -76,6 +82,14 @@ got() {
 	fi
 }
 
+# exchange NAME COUNT ARGS...: both sides send COUNT, each gets the other's.
+exchange() {
+	local n=$1 c=$2; shift 2
+	pair "$n" -c "$c" -r "$c" "$@"
+	got "$n" a from-b "$c"
+	got "$n" b from-a "$c"
+}
+
 # has DESC FILE REGEX...: ok when FILE has a line matching each REGEX.
 has() {
 	local d=$1 f=$2 p; shift 2
@@ -91,9 +105,7 @@ has() {
 # 1. UDP
 conf udp-a.conf "$(udp 10.231.1.1 10.231.1.2 3780 sa1)"
 conf udp-b.conf "$(udp 10.231.1.2 10.231.1.1 3780 sb1)"
-pair udp -c 5 -i 50 -t 4000 -r 5
-got udp a from-b 5
-got udp b from-a 5
+exchange udp 5 -i 50 -t 4000
 has "udp: datagram room 1472 on a 1500 MTU link (1.4.7: MTU - 28)" \
 	"$T_TMP/udp-a.out" "^open ch=0 dev=sa1 mtu=1472$"
 has "udp: -s link block names the device, its state and role" \
@@ -101,45 +113,42 @@ has "udp: -s link block names the device, its state and role" \
 
 # UDP over IPv6
 udp6() {	# udp6 LOCAL DEST IF
-	printf '\tUDP {\n\t\tIPv6_address %s\n\t\tIPv6_Destination_Address %s\n\t\tPort 3787\n\t\tInterface %s\n\t}\n' "$1" "$2" "$3"
+	blk UDP IPv6_address "$1" IPv6_Destination_Address "$2" Port 3787 \
+		Interface "$3"
 }
 conf udp6-a.conf "$(udp6 fd31:1::1 fd31:1::2 sa1)"
 conf udp6-b.conf "$(udp6 fd31:1::2 fd31:1::1 sb1)"
-pair udp6 -c 5 -i 50 -t 4000 -r 5
-got udp6 a from-b 5
-got udp6 b from-a 5
+exchange udp6 5 -i 50 -t 4000
 
 # 2. TCP: a server and a client on each side
 tcpb() {	# tcpb LOCAL DEST IF
-	printf '\tTCP {\n\t\tIPv4_address %s\n\t\tIPv4_Destination_Address %s\n\t\tPort 3790\n\t\tInterface %s\n\t}\n' "$1" "$2" "$3"
+	blk TCP IPv4_address "$1" IPv4_Destination_Address "$2" Port 3790 \
+		Interface "$3"
 }
 conf tcp-a.conf "$(tcpb 10.231.1.1 10.231.1.2 sa1)"
 conf tcp-b.conf "$(tcpb 10.231.1.2 10.231.1.1 sb1)"
-pair tcp -c 8 -i 200 -t 6000 -r 8
 # the first sends may go before the other side listens: they wait in
 # the queue for the connection, so none is lost
-got tcp a from-b 8
-got tcp b from-a 8
+exchange tcp 8 -i 200 -t 6000
 has "tcp: room 1460 (1.4.7: MTU - 40)" "$T_TMP/tcp-a.out" \
 	"^open ch=0 dev=sa1 mtu=1460$"
 
 # 3. Multicast, IPv4 and IPv6
 mcast4() {	# mcast4 IFADDR IF
-	printf '\tMulticast {\n\t\tIPv4_address 225.0.0.51\n\t\tIPv4_interface %s\n\t\tGroup 3781\n\t\tInterface %s\n\t\tSndSocketBuffer 1249280\n\t\tRcvSocketBuffer 1249280\n\t\tChecksum on\n\t}\n' "$1" "$2"
+	blk Multicast IPv4_address 225.0.0.51 IPv4_interface "$1" Group 3781 \
+		Interface "$2" SndSocketBuffer 1249280 RcvSocketBuffer 1249280 \
+		Checksum on
 }
 conf m4-a.conf "$(mcast4 10.231.1.1 sa1)"
 conf m4-b.conf "$(mcast4 10.231.1.2 sb1)"
-pair m4 -c 5 -i 100 -t 4000 -r 5
-got m4 a from-b 5
-got m4 b from-a 5
+exchange m4 5 -i 100 -t 4000
 mcast6() {	# mcast6 IF
-	printf '\tMulticast {\n\t\tIPv6_address ff02::3782\n\t\tGroup 3782\n\t\tInterface %s\n\t\tChecksum off\n\t}\n' "$1"
+	blk Multicast IPv6_address ff02::3782 Group 3782 Interface "$1" \
+		Checksum off
 }
 conf m6-a.conf "$(mcast6 sa1)"
 conf m6-b.conf "$(mcast6 sb1)"
-pair m6 -c 5 -i 100 -t 4000 -r 5
-got m6 a from-b 5
-got m6 b from-a 5
+exchange m6 5 -i 100 -t 4000
 has "mcast6: room 1452 (IPv6 header counted: ours)" "$T_TMP/m6-a.out" \
 	"^open ch=0 dev=sa1 mtu=1452$"
 
