@@ -6,8 +6,10 @@
  * They live in the channel's own epoll set, and that set's fd is the one
  * fd the daemon's loop watches (EPOLLIN): when it is readable, call
  * chan_process() (accepts, connects, drains the send queue, reconnects)
- * and then chan_recv() until -EAGAIN.  So a channel never needs write
- * readiness from the outer loop, and no timer of it either.
+ * and then chan_recv() until -EAGAIN (a TCP channel may hold whole
+ * messages already read, which no later event announces).  So a channel
+ * never needs write readiness from the outer loop, and no timer of it
+ * either: ctd_fd_add()'s EPOLLIN is all it takes.
  *
  * Everything is non-blocking.  chan_send() takes one datagram (for TCP, a
  * chunk of whole sync messages): sent at once, or kept in a bounded queue
