@@ -1,0 +1,18 @@
+# Helpers of the tests of the build itself (sourced after ../lib.sh).
+
+# CTBOX_MAKE: the make arguments that name the build under test
+# (CTBOX_BIN's build directory: O=, plus STATIC=1 or SAN=1).
+CTBOX_ELF=$(readlink -f "$CTBOX_BIN/ctbox")
+ctbox_bdir=$(dirname "$CTBOX_ELF")
+case $ctbox_bdir in
+*/san) CTBOX_MAKE=(O="${ctbox_bdir%/san}" SAN=1) ;;
+*/static) CTBOX_MAKE=(O="${ctbox_bdir%/static}" STATIC=1) ;;
+*) CTBOX_MAKE=(O="$ctbox_bdir") ;;
+esac
+
+# elf_static FILE: an ELF with no program interpreter and no shared library
+elf_static() {
+	local h
+	h=$(LC_ALL=C readelf -lW "$1" 2>/dev/null) || return 1
+	! grep -q 'INTERP' <<<"$h" && [ -z "$(LC_ALL=C readelf -dW "$1" 2>/dev/null | grep NEEDED)" ]
+}
