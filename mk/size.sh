@@ -9,9 +9,10 @@
 # ELF headers, alignment and the section table.
 #   mk/size.sh STRIPPED_ELF LINK_MAP BUILD_PREFIX
 set -u
-elf=$1 map=$2 prefix=$3
+elf=$1 map=$2
+prefix=$(cd "$3" && pwd)/	# the map names inputs as the link was given them
 total=$(wc -c <"$elf")
-awk -v total="$total" -v prefix="$prefix" '
+awk -v total="$total" -v prefix="$prefix" -v cwd="$(pwd)/" '
 function hex(s,   i, c, v) {
 	v = 0; s = tolower(substr(s, 3))
 	for (i = 1; i <= length(s); i++) {
@@ -27,6 +28,7 @@ function counted(sec) {
 function who(f) {
 	if (f ~ /libmnl\.a\(/) return "libmnl (libmnl.a)"
 	if (f ~ /\/libc\.a\(|\/libpthread\.a\(|crt[^\/]*\.o$|\/libgcc/) return "libc (musl libc.a, crt, libgcc)"
+	if (f !~ /^\//) f = cwd f
 	if (index(f, prefix) == 1) return substr(f, length(prefix) + 1)
 	return f
 }
