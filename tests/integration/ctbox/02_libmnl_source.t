@@ -5,6 +5,7 @@
 # header of libmnl's layout) keeps this test off the network and off
 # ../shared; the build of the real one is every static run of the suite.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ctbox_lib.sh"
 [ "${TEST_REF:-0}" = 1 ] && { t_ok "the static build has no reference: skipped"; t_done; }
 command -v musl-gcc >/dev/null || { t_fail "musl-gcc missing (tests/deps.sh installs musl-tools)"; t_done; }
 
@@ -28,7 +29,7 @@ cp "$T_TMP/libmnl-9.9.9.tar.bz2" "$T_TMP/bad.tar.bz2"
 printf 'X' | dd of="$T_TMP/bad.tar.bz2" bs=1 seek=200 conv=notrunc 2>/dev/null
 
 # mk O=DIR VAR=... TARGET: the static build's libmnl step only
-mk() { make -s -C "$TOP" STATIC=1 "$@" </dev/null 2>&1; }
+mk() { ctbox_make STATIC=1 "$@" 2>&1; }
 lib_ok() {	# lib_ok DIR: an archive with the four objects and the header
 	[ -f "$1/static/libmnl/libmnl.a" ] && [ -f "$1/static/libmnl/include/libmnl/libmnl.h" ] &&
 	[ "$(ar t "$1/static/libmnl/libmnl.a" | sort | tr '\n' ' ')" = "attr.o callback.o nlmsg.o socket.o " ]

@@ -14,7 +14,7 @@ fi
 
 strip -o "$T_TMP/ctbox" "$CTBOX_ELF"
 n=$(wc -c <"$T_TMP/ctbox")
-out=$(make -s -C "$TOP" "${CTBOX_MAKE[@]}" size </dev/null 2>&1); rc=$?
+out=$(ctbox_make "${CTBOX_MAKE[@]}" size 2>&1); rc=$?
 if [ "$n" -le "$BUDGET" ]; then
 	t_ok "stripped static ctbox: $n bytes <= $BUDGET (300 KiB)"
 else

@@ -7,7 +7,7 @@
 [ "${TEST_REF:-0}" = 1 ] && { t_ok "make install has no reference: skipped"; t_done; }
 
 d=$T_TMP/dest
-out=$(make -s -C "$TOP" "${CTBOX_MAKE[@]}" install PREFIX=/usr DESTDIR="$d" </dev/null 2>&1); rc=$?
+out=$(ctbox_make "${CTBOX_MAKE[@]}" install PREFIX=/usr DESTDIR="$d" 2>&1); rc=$?
 [ $rc = 0 ] && t_ok "make install PREFIX=/usr DESTDIR=... (${CTBOX_MAKE[*]})" || t_fail "make install" "rc=$rc" "$out"
 
 # what the tree must hold, from the source tree's files
@@ -53,7 +53,7 @@ done && t_ok "examples installed unchanged"
 
 # DESTDIR-less layout variables: SBINDIR, MANDIR, DOCDIR move their part
 d2=$T_TMP/dest2
-make -s -C "$TOP" "${CTBOX_MAKE[@]}" install PREFIX=/opt/x SBINDIR=/opt/x/bin DOCDIR=/opt/x/doc DESTDIR="$d2" </dev/null >/dev/null 2>&1
+ctbox_make "${CTBOX_MAKE[@]}" install PREFIX=/opt/x SBINDIR=/opt/x/bin DOCDIR=/opt/x/doc DESTDIR="$d2" >/dev/null 2>&1
 [ -x "$d2/opt/x/bin/ctbox" ] && [ -L "$d2/opt/x/bin/nfct" ] && [ -f "$d2/opt/x/doc/examples/stats.conf" ] &&
 	t_ok "PREFIX, SBINDIR, DOCDIR move the install" || t_fail "layout variables" "$(cd "$d2" && find . | head -20)"
 t_done

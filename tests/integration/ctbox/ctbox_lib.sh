@@ -16,3 +16,12 @@ elf_static() {
 	h=$(LC_ALL=C readelf -lW "$1" 2>/dev/null) || return 1
 	! grep -q 'INTERP' <<<"$h" && [ -z "$(LC_ALL=C readelf -dW "$1" 2>/dev/null | grep NEEDED)" ]
 }
+
+# ctbox_make ARGS...: make in the source tree as a user would type it, not
+# as a child of the make check that runs this test (whose command-line
+# variables, STATIC=1 LIBMNL_SRC=... included, reach children through
+# MAKEFLAGS)
+ctbox_make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u LIBMNL_SRC -u LIBMNL_URL -u LIBMNL_SHA256 \
+		-u LIBMNL_LIBS -u LIBMNL_CFLAGS make -s -C "$TOP" "$@" </dev/null
+}
