@@ -98,7 +98,8 @@ $(BUILD)/%.o: %.c $(if $(STATIC),$(MUSL_INC)/.done) | $(MNL_DEP)
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # musl-gcc only searches musl's own headers: give it the kernel uapi
-# headers and libmnl's header from the system, nothing else.
+# headers from the system, nothing else (libmnl's header from the system
+# too, for musl-check; a libmnl built from source comes first).
 UAPI_DIRS := linux asm asm-generic libmnl
 $(MUSL_INC)/.done:
 	@mkdir -p $(MUSL_INC)
