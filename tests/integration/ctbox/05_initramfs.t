@@ -67,13 +67,13 @@ cmp_run() {
 
 # the host's libc is out of reach, and both ELFs in the root are static
 out=$(run_in "$NI" 'ls -d /lib* /usr/lib* /usr/libexec 2>/dev/null; find / -name "*.so*" -o -name "ld-*" 2>/dev/null; echo done')
-[ "$out" = done ] && t_ok "no /lib*, no shared object, no dynamic loader in the root" || t_fail "libc reachable" "$out"
+[ "$out" = "done" ] && t_ok "no /lib*, no shared object, no dynamic loader in the root" || t_fail "libc reachable" "$out"
 elf_static "$R/sbin/ctbox" && elf_static "$R/bin/busybox" &&
 	t_ok "ctbox and busybox have no INTERP and no NEEDED" || t_fail "dynamic ELF in the root"
 
 # conntrackd in stats mode first, so that it sees the flows as events
 cmp_run "conntrackd -d starts" "$NI" "$NO" 'conntrackd -C /etc/conntrackd.conf -d' "conntrackd -C $O/conntrackd.conf -d"
-for i in $(seq 50); do [ -S "$R/tmp/ctd.ctl" ] && [ -S "$O/tmp/ctd.ctl" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -S "$R/tmp/ctd.ctl" ] && [ -S "$O/tmp/ctd.ctl" ] && break; sleep 0.1; done
 
 # conntrack -E, in the background, on both sides
 ip netns exec "$NI" env -i PATH=/sbin:/bin chroot "$R" /sbin/conntrack -E >"$T_TMP/ev.a" 2>&1 &
@@ -124,7 +124,7 @@ n_i=$(grep -c 'src=' "$T_TMP/a.out")
 	t_ok "conntrackd caches what its protocol filter accepts (TCP and SCTP; UDP deleted, ICMP filtered)" ||
 	t_fail "conntrackd -i count ($n_i)" "$(cat "$T_TMP/a.out")"
 cmp_run "conntrackd -k" "$NI" "$NO" 'conntrackd -C /etc/conntrackd.conf -k' "conntrackd -C $O/conntrackd.conf -k"
-for i in $(seq 50); do [ ! -e "$R/tmp/ctd.lock" ] && [ ! -e "$O/tmp/ctd.lock" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ ! -e "$R/tmp/ctd.lock" ] && [ ! -e "$O/tmp/ctd.lock" ] && break; sleep 0.1; done
 [ ! -e "$R/tmp/ctd.lock" ] && [ ! -e "$R/tmp/ctd.ctl" ] && t_ok "conntrackd -k: the chrooted daemon is gone, lock and socket removed" ||
 	t_fail "conntrackd -k in the chroot" "$(ls -l "$R/tmp")"
 norm_log() { sed -E 's/^\[[^]]*\] \(pid=[0-9]+\) //' "$1"; }

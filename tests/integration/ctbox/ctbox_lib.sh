@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # CTBOX_MAKE is for the tests that source this
 # Helpers of the tests of the build itself (sourced after ../lib.sh).
 
 # CTBOX_MAKE: the make arguments that name the build under test
