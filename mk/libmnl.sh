@@ -43,9 +43,9 @@ else
 	want=$(printf '%s' "${LIBMNL_SHA256:-}" | tr 'A-F' 'a-f')
 	[ -n "$want" ] || fail "LIBMNL_SHA256 is empty: no download is used unchecked"
 	if command -v curl >/dev/null 2>&1; then
-		curl -fsSL -o "$tmp/libmnl.tar" "$LIBMNL_URL" 2>/dev/null
+		curl -fsSL --connect-timeout 30 -o "$tmp/libmnl.tar" "$LIBMNL_URL" 2>/dev/null
 	elif command -v wget >/dev/null 2>&1; then
-		wget -q -O "$tmp/libmnl.tar" "$LIBMNL_URL"
+		wget -q -T 30 -t 2 -O "$tmp/libmnl.tar" "$LIBMNL_URL"
 	else
 		false
 	fi || fail "cannot download $LIBMNL_URL; set LIBMNL_SRC=DIR (unpacked libmnl release) or LIBMNL_SRC=FILE.tar.bz2"
