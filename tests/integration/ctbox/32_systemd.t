@@ -88,7 +88,7 @@ with open(sys.argv[2], "w") as out:
         out.flush()
 PY
 LISTENER=$!
-for i in $(seq 50); do [ -S "$T_TMP/notify" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -S "$T_TMP/notify" ] && break; sleep 0.1; done
 
 # ExecStart with the unit's sandbox: bounding set, no_new_privs, umask
 read -r -a argv <<<"$(key ExecStart)"
@@ -107,11 +107,11 @@ unit_start() {
 	: >"$T_TMP/mainpid"
 	start_unit &
 	UNIT_JOB=$!
-	for i in $(seq 50); do [ -s "$T_TMP/mainpid" ] && break; sleep 0.1; done
+	for _ in $(seq 50); do [ -s "$T_TMP/mainpid" ] && break; sleep 0.1; done
 	SVC_PID=$(cat "$T_TMP/mainpid")
 }
 unit_start
-for i in $(seq 50); do grep -q 'READY=1' "$T_TMP/said" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q 'READY=1' "$T_TMP/said" 2>/dev/null && break; sleep 0.1; done
 ready_pid=$(awk '/READY=1/ { print $1; exit }' "$T_TMP/said")
 [ -n "$ready_pid" ] && [ "$ready_pid" = "$SVC_PID" ] &&
 	t_ok "READY=1 arrives from the main pid ($SVC_PID), as NotifyAccess=main requires" ||
@@ -129,7 +129,7 @@ perm=$(stat -c %a "$SVC_SOCK" 2>/dev/null)
 if svc_alive; then
 	kill -TERM "$SVC_PID"
 	wait "$UNIT_JOB"; rc=$?
-	for i in $(seq 20); do grep -q 'STOPPING=1' "$T_TMP/said" && break; sleep 0.1; done
+	for _ in $(seq 20); do grep -q 'STOPPING=1' "$T_TMP/said" && break; sleep 0.1; done
 	[ $rc = 0 ] && [ ! -e "$SVC_LOCK" ] && [ ! -e "$SVC_SOCK" ] && grep -q "^$SVC_PID STOPPING=1" "$T_TMP/said" &&
 		t_ok "stop (SIGTERM): STOPPING=1 from the main pid, exit 0, lock and socket removed" ||
 		t_fail "stop (SIGTERM)" "exit $rc" "said: $(cat "$T_TMP/said")" "$(svc_logs)"

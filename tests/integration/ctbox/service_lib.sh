@@ -31,8 +31,8 @@ svc_start() {
 
 # svc_answers: the daemon answers a request on its socket within 5 s.
 svc_answers() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		in_ns "$SVC_NS" "$(ours_path conntrackd)" -C "$SVC_CONF" -s 2>/dev/null |
 			grep -q '^cache stats:' && return 0
 		sleep 0.1
