@@ -821,6 +821,20 @@ static void test_receiver(void)
 		if (r != c[i].want)
 			printf("    got %d (%s)\n", r, wire_err_counter(r));
 	}
+	{
+		/* fuzz finding: a name filling its 12 bytes without a NUL is
+		 * accepted (1.4.7 reads on past it) and kept whole */
+		static const uint8_t b[] = { 0x10, 0, 0, 24, 0, 0, 0, 1,
+			0, 16, 0, 27, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
+			'i', 'j', 'k', 'l' };
+		struct wire_msg m;
+		struct ct ct;
+
+		CHECK(wire_next(b, sizeof(b), &m) == 24 &&
+		      wire_ct_parse(&m, &ct) == 0 &&
+		      !strcmp(ct.helper, "abcdefghijkl"),
+		      "HELPER_NAME without its NUL: 12 characters kept");
+	}
 	CHECK(!strcmp(wire_err_counter(WIRE_E_HEADER), "Malformed header") &&
 	      wire_err_counter(0) == NULL, "counter names");
 }
