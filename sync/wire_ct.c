@@ -5,10 +5,10 @@
  *    group, TIMEOUT, MARK, master, NAT, NAT_SEQ_ADJ, HELPER_NAME, LABELS,
  *    SYNPROXY, ZONE;
  *  - STATUS and L4PROTO are always sent (0 when unknown);
- *  - TCP, SCTP and DCCP send PORT and their state group only when the
- *    state is known; ICMP/ICMPv6 send TYPE, CODE, ID only when the type is
- *    known; UDP always sends PORT; every other protocol (GRE, UDPlite...)
- *    sends no ports at all;
+ *  - TCP, SCTP, DCCP and UDP always send PORT (zeros when unknown), the
+ *    first three their state group only when the state is known;
+ *    ICMP/ICMPv6 send TYPE, CODE, ID only when the type is known; every
+ *    other protocol (GRE, UDPlite, ...) sends no ports at all;
  *  - TCP window scales only with TCPWindowTracking, TIMEOUT only without
  *    CommitTimeout;
  *  - SPAT_PORT, DPAT_PORT and ICMP_ID are byte-swapped (little-endian on
@@ -16,9 +16,9 @@
  *    network order;
  *  - NAT is inferred from the reply tuple as libnfct does: SNAT/DNAT need
  *    the *_NAT_DONE status bit and a changed address; SPAT/DPAT need the
- *    bit (or no status) and a changed 16-bit "port" word -- for ICMP that
- *    word is the id on one side and type/code on the other, so a NATed
- *    ICMP flow carries SPAT/DPAT made of those bytes;
+ *    bit (or no status) and a changed 16-bit "port" word -- for ICMP the
+ *    original id and type/code against zeros (libnfct keeps no reply ICMP
+ *    fields), so a NATed ICMP flow carries SPAT and DPAT of 0 [observed];
  *  - a helper name is cut to 15 characters (libnfct's limit);
  *  - LABELS only when some bit is set, as many words as the kernel sent.
  * Receiving follows 1.4.7's msg2ct(): exact sizes, HELPER_NAME nta_len at
@@ -96,15 +96,19 @@ static void put_swapped(struct tlv_w *w, uint16_t id, const uint8_t raw[2])
 }
 
 /* The memory bytes of libnfct's l4src/l4dst union for a tuple: a port (or
- * GRE key) in network order, the ICMP id for src, ICMP type and code for
- * dst, zero when the tuple has none. */
-static void l4_word(const struct ct_tuple *t, bool dst, uint8_t raw[2])
+ * GRE key) in network order; for ICMP the id (src) and type, code (dst) of
+ * the original tuple -- libnfct keeps no ICMP fields of the reply tuple,
+ * so those words are zero [observed]; zero when the tuple has none. */
+static void l4_word(const struct ct_tuple *t, bool reply, bool dst,
+		    uint8_t raw[2])
 {
 	uint16_t port = dst ? t->dport : t->sport;
 	uint32_t bit = dst ? CT_T_DPORT : CT_T_SPORT;
 
 	raw[0] = raw[1] = 0;
 	if (t->l4 == IPPROTO_ICMP || t->l4 == IPPROTO_ICMPV6) {
+		if (reply)
+			return;
 		if (!dst && (t->present & CT_T_ICMP_ID)) {
 			raw[0] = (uint8_t)(t->icmp_id >> 8);
 			raw[1] = (uint8_t)t->icmp_id;
@@ -127,9 +131,9 @@ static void put_l4(struct tlv_w *w, const struct ct *ct,
 
 	switch (t->l4) {
 	case IPPROTO_TCP:
+		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		if (!ct_has(ct, CT_A_TCP_STATE))
 			return;
-		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		tlv_u8(w, NTA_TCP_STATE, ct->tcp.state);
 		if (o->window_tracking) {
 			tlv_u8(w, NTA_TCP_WSCALE_ORIG, ct->tcp.wscale[0]);
@@ -137,17 +141,20 @@ static void put_l4(struct tlv_w *w, const struct ct *ct,
 		}
 		return;
 	case IPPROTO_SCTP:
+		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		if (!ct_has(ct, CT_A_SCTP_STATE))
 			return;
-		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		tlv_u8(w, NTA_SCTP_STATE, ct->sctp.state);
 		tlv_be32(w, NTA_SCTP_VTAG_ORIG, ct->sctp.vtag[0]);
 		tlv_be32(w, NTA_SCTP_VTAG_REPL, ct->sctp.vtag[1]);
 		return;
 	case IPPROTO_DCCP:
+		/* without a DCCP tracker in the kernel (gone in Linux 6.16)
+		 * 1.4.7 sends a PORT of uninitialised memory [observed]; we
+		 * send zeros there */
+		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		if (!ct_has(ct, CT_A_DCCP_STATE))
 			return;
-		tlv_ports(w, NTA_PORT, t->sport, t->dport);
 		tlv_u8(w, NTA_DCCP_STATE, ct->dccp.state);
 		tlv_u8(w, NTA_DCCP_ROLE, ct->dccp.role);
 		return;
@@ -209,12 +216,12 @@ static void put_nat_reply(struct tlv_w *w, const struct ct *ct)
 	if (st && dnat_done && addr_differs(l3, &r->src, &o->dst))
 		tlv_bytes(w, v6 ? NTA_DNAT_IPV6 : NTA_DNAT_IPV4, r->src.b,
 			  v6 ? 16 : 4);
-	l4_word(r, true, rr);
-	l4_word(o, false, ro);
+	l4_word(r, true, true, rr);
+	l4_word(o, false, false, ro);
 	if (snat_done && memcmp(rr, ro, 2))
 		put_swapped(w, NTA_SPAT_PORT, rr);
-	l4_word(r, false, rr);
-	l4_word(o, true, ro);
+	l4_word(r, true, false, rr);
+	l4_word(o, false, true, ro);
 	if (dnat_done && memcmp(rr, ro, 2))
 		put_swapped(w, NTA_DPAT_PORT, rr);
 }
