@@ -35,6 +35,28 @@ static uint32_t rnd(void)
 	return (uint32_t)rnd_state;
 }
 
+/* 1 to 4 random edits of m[0..n): bit flips, random, 0xff or small
+ * bytes (attribute types and lengths), a cut to no less than min bytes;
+ * returns the new length. */
+static size_t mutate(uint8_t *m, size_t n, size_t min)
+{
+	size_t k = 1 + rnd() % 4, j;
+
+	for (j = 0; j < k; j++) {
+		size_t at = rnd() % n;
+
+		switch (rnd() % 6) {
+		case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
+		case 1: m[at] = (uint8_t)rnd(); break;
+		case 2: if (n > min) n = min + rnd() % (n - min + 1); break;
+		case 3: m[at] = 0xff; break;
+		case 4: m[at & ~(size_t)3] = (uint8_t)(rnd() % 64); break;
+		case 5: m[at | 3] = (uint8_t)(rnd() % 40); break;
+		}
+	}
+	return n;
+}
+
 static size_t seed(int kind, uint8_t *buf, size_t size)
 {
 	struct ct ct;
@@ -74,21 +96,8 @@ static int mutate_wire(const uint8_t *in, size_t len, int n)
 	int i, runs = 0;
 
 	for (i = 0; i < n && len > 0; i++) {
-		size_t k = 1 + rnd() % 4, j, sz = len;
-
 		memcpy(m, in, len);
-		for (j = 0; j < k; j++) {
-			size_t at = rnd() % sz;
-
-			switch (rnd() % 5) {
-			case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
-			case 1: m[at] = (uint8_t)rnd(); break;
-			case 2: sz = 1 + rnd() % sz; break;
-			case 3: m[at & ~(size_t)3] = 0; break;
-			case 4: m[at | 3] = (uint8_t)(rnd() % 36); break;
-			}
-		}
-		fuzz_wire_one(m, sz);
+		fuzz_wire_one(m, mutate(m, len, 1));
 		runs++;
 	}
 	return runs;
@@ -143,20 +152,10 @@ int main(void)
 		CHECK(len > 0, "seed %d builds", kind);
 		LLVMFuzzerTestOneInput(base, len);
 		for (i = 0; i < 3000; i++) {
-			size_t n = len, j, k = 1 + rnd() % 4;
+			size_t n;
 
 			memcpy(m, base, len);
-			for (j = 0; j < k; j++) {
-				size_t at = rnd() % n;
-
-				switch (rnd() % 5) {
-				case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
-				case 1: m[at] = (uint8_t)rnd(); break;
-				case 2: n = 16 + rnd() % (n - 15); break;
-				case 3: m[at] = 0xff; break;
-				case 4: m[at & ~3u] = (uint8_t)(rnd() % 64); break;
-				}
-			}
+			n = mutate(m, len, 16);
 			LLVMFuzzerTestOneInput(m, n);
 			runs++;
 		}
