@@ -16,7 +16,8 @@
  *	payload, zero padding to 4}
  *
  * See ../shared/spec/conntrackd.md sections 3 and 4 for the observed
- * behaviour; wire.c lists the 1.4.7 quirks it reproduces. */
+ * behaviour; wire_ct.c and wire_exp.c list the 1.4.7 quirks reproduced
+ * (tests/unit/test_wire.c checks them against captures of 1.4.7). */
 #ifndef CTBOX_SYNC_WIRE_H
 #define CTBOX_SYNC_WIRE_H
 
@@ -145,7 +146,11 @@ static inline bool wire_ctl_range_ok(const struct wire_msg *m)
  * TLV breaks 1.4.7's rules (the whole message is then rejected).
  * The result carries the original tuple, status, l4 state, timeout, mark,
  * master tuple, NAT as ct->snat/ct->dnat (what a create applies), helper,
- * labels, synproxy and zone; never a reply tuple. */
+ * labels, synproxy and zone; never a reply tuple.  Nothing is required:
+ * a message may lack addresses or protocol (1.4.7 accepts it), so the
+ * caller checks what it needs.  A NATed ICMP flow from 1.4.7 carries
+ * SPAT/DPAT of 0 (an artefact of its NAT detection), decoded as ports 0.
+ * Labels beyond the kernel's 128 bits are refused (WIRE_E_PAYLOAD). */
 int wire_ct_parse(const struct wire_msg *m, struct ct *ct);
 int wire_exp_parse(const struct wire_msg *m, struct exp *e);
 
