@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
@@ -348,4 +347,14 @@ unsigned long ct_do_delete(struct ct_cmd *cmd, struct ct_sess *s)
 	free(text);
 	free(d.items);
 	return d.count;
+}
+
+int ct_cmd_delete(struct ct_cmd *cmd)
+{
+	struct ct_sess *s = ct_sess_get(false);
+	unsigned long n = ct_do_delete(cmd, s);
+
+	ct_sess_close();
+	warn_msg("%lu flow entries have been deleted.", n);
+	return n ? 0 : OTHER_PROBLEM;
 }

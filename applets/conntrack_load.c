@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
@@ -303,19 +302,6 @@ static void queue_create(struct creates *c, struct ct_cmd *cmd, size_t line,
 		creates_flush(c, prog);
 }
 
-static void run_flush(struct ct_cmd *cmd, struct ct_sess *s)
-{
-	struct ct_kfilter kf;
-	int r;
-
-	memset(&kf, 0, sizeof(kf));
-	kf.family = cmd->family;
-	r = ct_nl_flush(s->nl, &kf);
-	warn_msg("connection tracking table has been emptied.");
-	if (r < 0)
-		ct_op_failed(cmd->cmd, r);
-}
-
 int conntrack_load_file(int argc, char **argv)
 {
 	static struct load l;
@@ -359,7 +345,7 @@ int conntrack_load_file(int argc, char **argv)
 			ct_do_delete(&cmd, c.s);
 			break;
 		default:
-			run_flush(&cmd, c.s);
+			ct_do_flush(&cmd, c.s);
 			break;
 		}
 	}

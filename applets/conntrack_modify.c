@@ -1,74 +1,13 @@
-/* conntrack -G, -I, -A, and the entry points of -U and -D: summary lines
- * and exit codes as 1.4.7.  The shared sockets live here too. */
+/* conntrack -G, -I, -A and -F: summary lines and exit codes as 1.4.7. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <linux/netlink.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
 #include "netlink/ct.h"
 #include "netlink/nl.h"
-
-static struct ct_sess sess;
-
-static struct nl *open_nl(void)
-{
-	struct nl *nl = nl_open(NETLINK_NETFILTER, 0);
-
-	if (!nl) {
-		say_err("mnl_socket_open: %s", err_str(errno));
-		ct_exit_error(OTHER_PROBLEM, "Can't open handler");
-	}
-	return nl;
-}
-
-struct ct_sess *ct_sess_get(bool load)
-{
-	if (!sess.nl)
-		sess.nl = open_nl();
-	sess.load = load;
-	return &sess;
-}
-
-static void sess_report(uint32_t seq, int err, const struct ct *ct, void *data)
-{
-	struct ct_sess *s = data;
-
-	if (s->cb)
-		s->cb(seq, err, ct, s->cb_data);
-}
-
-struct ct_batch *ct_sess_batch(struct ct_sess *s, ct_batch_cb cb, void *data)
-{
-	if (!s->batch) {
-		s->wnl = open_nl();
-		s->batch = ct_batch_new(s->wnl, sess_report, s);
-		if (!s->batch)
-			ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
-				      err_str(errno));
-	}
-	s->cb = cb;
-	s->cb_data = data;
-	return s->batch;
-}
-
-void ct_sess_close(void)
-{
-	ct_batch_free(sess.batch);
-	nl_close(sess.wnl);
-	nl_close(sess.nl);
-	memset(&sess, 0, sizeof(sess));
-}
-
-void ct_op_failed(enum ct_command cmd, int err)
-{
-	ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
-		      ct_err_text(err < 0 ? -err : err, cmd));
-}
 
 /* -G: upstream's callback shows what passes the -L filter (-i, -l …). */
 struct get_ctx {
@@ -176,22 +115,24 @@ int ct_cmd_create(struct ct_cmd *cmd)
 	return 0;
 }
 
-int ct_cmd_update(struct ct_cmd *cmd)
+/* -F, alone or as a line of -R */
+void ct_do_flush(struct ct_cmd *cmd, struct ct_sess *s)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_update(cmd, s);
+	struct ct_kfilter kf;
+	int r;
 
-	ct_sess_close();
-	warn_msg("%lu flow entries have been updated.", n);
-	return n ? 0 : OTHER_PROBLEM;
+	memset(&kf, 0, sizeof(kf));
+	kf.family = cmd->family;
+	r = ct_nl_flush(s->nl, &kf);
+	/* upstream prints this before it looks at the result */
+	warn_msg("connection tracking table has been emptied.");
+	if (r < 0)
+		ct_op_failed(cmd->cmd, r);
 }
 
-int ct_cmd_delete(struct ct_cmd *cmd)
+int ct_cmd_flush(struct ct_cmd *cmd)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_delete(cmd, s);
-
+	ct_do_flush(cmd, ct_sess_get(false));
 	ct_sess_close();
-	warn_msg("%lu flow entries have been deleted.", n);
-	return n ? 0 : OTHER_PROBLEM;
+	return 0;
 }

@@ -11,7 +11,6 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
@@ -247,4 +246,14 @@ unsigned long ct_do_update(struct ct_cmd *cmd, struct ct_sess *s)
 		ct_op_failed(CMD_UPDATE, r);
 	s->cb = NULL;
 	return u.count;
+}
+
+int ct_cmd_update(struct ct_cmd *cmd)
+{
+	struct ct_sess *s = ct_sess_get(false);
+	unsigned long n = ct_do_update(cmd, s);
+
+	ct_sess_close();
+	warn_msg("%lu flow entries have been updated.", n);
+	return n ? 0 : OTHER_PROBLEM;
 }
