@@ -66,6 +66,30 @@ static void derive(struct ct_tuple *dst, const struct ct_tuple *src)
 	dst->zone = zone;
 }
 
+/* ICMP has no reply options: a reply tuple given by its addresses gets
+ * the reply to the original's type, with its code and id, as
+ * libnetfilter_conntrack fills them in (the kernel refuses an ICMP tuple
+ * without them).  1.4.7 does so only when the family is known before
+ * --icmp-type; we do whatever the order (README). */
+static void reply_icmp(struct ct_tuple *r, const struct ct_tuple *o)
+{
+	const uint32_t icmp = CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID;
+	int type;
+
+	if ((r->present & icmp) || !(o->present & icmp))
+		return;
+	if (o->present & CT_T_ICMP_TYPE) {
+		type = ct_icmp_reply_type(o->l3, o->icmp_type);
+		/* no reply type: 1.4.7 sends 255, which the kernel refuses */
+		r->icmp_type = type < 0 ? 255 : (uint8_t)type;
+	}
+	r->icmp_code = o->icmp_code;
+	r->icmp_id = o->icmp_id;
+	r->present |= o->present & icmp;
+	r->l4 = o->l4;
+	r->present |= CT_T_L4;
+}
+
 void ct_create_tmpl(const struct ct_cmd *cmd, struct ct *c)
 {
 	const uint32_t addrs = CT_T_SRC | CT_T_DST;
@@ -79,6 +103,8 @@ void ct_create_tmpl(const struct ct_cmd *cmd, struct ct *c)
 	} else if ((c->reply.present & addrs) && !(c->orig.present & addrs)) {
 		derive(&c->orig, &c->reply);
 		ct_set(c, CT_A_ORIG);
+	} else if (c->reply.present & addrs) {
+		reply_icmp(&c->reply, &c->orig);
 	}
 	/* directional zones ride in their tuple even when the tuple itself
 	 * was derived */
