@@ -136,6 +136,11 @@ int ct_batch_flush(struct ct_batch *b)
 	return nl_batch_flush(b->nb);
 }
 
+int ct_batch_wait(struct ct_batch *b)
+{
+	return nl_batch_wait(b->nb);
+}
+
 int ct_batch_send(struct ct_batch *b)
 {
 	return nl_batch_send(b->nb);
