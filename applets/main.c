@@ -87,6 +87,17 @@ static int install(const char *dir)
 	return rc;
 }
 
+/* Applets that do not name themselves in messages get their own name;
+ * every output they leave unwritten is said at exit. */
+static int run(const struct applet *a, int argc, char **argv)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "%s: ", a->name);
+	err_set_prefix(prefix);
+	ctbox_exit(a->main(argc, argv));
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 0 ? base(argv[0]) : "ctbox";
@@ -96,7 +107,7 @@ int main(int argc, char **argv)
 		name++;
 	a = find(name);
 	if (a)
-		return a->main(argc, argv);
+		return run(a, argc, argv);
 	if (strcmp(name, "ctbox") != 0) {
 		fprintf(stderr, "ctbox: applet not found: %s\n", name);
 		return 127;
@@ -130,5 +141,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ctbox: applet not found: %s\n", argv[1]);
 		return 127;
 	}
-	return a->main(argc - 1, argv + 1);
+	return run(a, argc - 1, argv + 1);
 }
