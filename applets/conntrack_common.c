@@ -92,6 +92,12 @@ void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd)
 	po->now_ns = now_ns();
 }
 
+void ct_xml_close(const char *root)
+{
+	ct_print_xml_footer(out_stdout, root);
+	out_flush(out_stdout);
+}
+
 static struct ct_sess sess;
 
 struct ct_sess *ct_sess_get(bool load)

@@ -30,6 +30,11 @@ struct nl *ct_open_nl(unsigned int groups);
 /* The printer options of a command line, the clock read now. */
 void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd);
 
+/* The closing tag of an XML listing, then stdout flushed: 1.4.7
+ * fflush()es there, so the document precedes the summary line when both
+ * streams go to one file (2>&1). */
+void ct_xml_close(const char *root);
+
 /* The sockets a run shares: one command, or every line of a -R file. */
 struct ct_sess {
 	struct nl *nl;		/* requests and dumps */

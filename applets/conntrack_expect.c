@@ -126,7 +126,7 @@ static int exp_list(struct ct_cmd *cmd, bool print)
 		return 0;
 	}
 	if (l.xml_open)
-		ct_print_xml_footer(out_stdout, "expect");
+		ct_xml_close("expect");
 	warn_msg("%lu expectations have been shown.", l.count);
 	return 0;
 }

@@ -66,8 +66,10 @@ int ct_cmd_list(struct ct_cmd *cmd)
 	 * consistent: that is all a listing of a live table can promise. */
 	if (r < 0 && r != -EINTR)
 		ct_op_failed(cmd->cmd, r);
-	if (l.xml_open)
-		ct_print_xml_footer(out_stdout, "conntrack");
+	/* 1.4.7 leaves the document of the dying and unconfirmed tables
+	 * open */
+	if (l.xml_open && cmd->table == TBL_CONNTRACK)
+		ct_xml_close("conntrack");
 	nl_close(nl);
 	warn_msg("%lu flow entries have been shown.", l.count);
 	return 0;
