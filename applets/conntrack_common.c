@@ -92,6 +92,17 @@ void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd)
 	po->now_ns = now_ns();
 }
 
+void ct_show(struct ct_shown *sh, const struct ct *ct)
+{
+	if ((sh->po.flags & CT_OF_XML) &&
+	    !(sh->po.flags & (CT_OF_SAVE | CT_OF_JSON)) && !sh->xml_open) {
+		ct_print_xml_header(out_stdout, "conntrack");
+		sh->xml_open = true;
+	}
+	ct_print(out_stdout, ct, &sh->po);
+	sh->count++;
+}
+
 void ct_xml_close(const char *root)
 {
 	ct_print_xml_footer(out_stdout, root);
@@ -136,4 +147,15 @@ void ct_sess_close(void)
 	nl_close(sess.wnl);
 	nl_close(sess.nl);
 	memset(&sess, 0, sizeof(sess));
+}
+
+int ct_sess_run(struct ct_cmd *cmd, ct_sess_fn *run, const char *done,
+		bool none_fails)
+{
+	struct ct_sess *s = ct_sess_get(false);
+	unsigned long n = run(cmd, s);
+
+	ct_sess_close();
+	warn_msg("%lu flow entries have been %s.", n, done);
+	return n || !none_fails ? 0 : OTHER_PROBLEM;
 }

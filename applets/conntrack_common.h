@@ -30,6 +30,15 @@ struct nl *ct_open_nl(unsigned int groups);
 /* The printer options of a command line, the clock read now. */
 void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd);
 
+/* Entries shown by -L and -G: the XML document opened before the first
+ * one, each printed and counted. */
+struct ct_shown {
+	struct ct_print_opts po;
+	unsigned long count;
+	bool xml_open;
+};
+void ct_show(struct ct_shown *sh, const struct ct *ct);
+
 /* The closing tag of an XML listing, then stdout flushed: 1.4.7
  * fflush()es there, so the document precedes the summary line when both
  * streams go to one file (2>&1). */
@@ -48,5 +57,12 @@ struct ct_sess {
 struct ct_sess *ct_sess_get(bool load);		/* exits on failure */
 struct ct_batch *ct_sess_batch(struct ct_sess *s, ct_batch_cb cb, void *data);
 void ct_sess_close(void);
+
+/* One command on its own session: run does the work and returns how many
+ * entries it changed, which the summary line names with done ("deleted");
+ * with none_fails, 0 entries is exit status 1. */
+typedef unsigned long ct_sess_fn(struct ct_cmd *cmd, struct ct_sess *s);
+int ct_sess_run(struct ct_cmd *cmd, ct_sess_fn *run, const char *done,
+		bool none_fails);
 
 #endif

@@ -301,10 +301,5 @@ unsigned long ct_do_delete(struct ct_cmd *cmd, struct ct_sess *s)
 
 int ct_cmd_delete(struct ct_cmd *cmd)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_delete(cmd, s);
-
-	ct_sess_close();
-	warn_msg("%lu flow entries have been deleted.", n);
-	return n ? 0 : OTHER_PROBLEM;
+	return ct_sess_run(cmd, ct_do_delete, "deleted", true);
 }

@@ -18,10 +18,7 @@
 
 struct list_ctx {
 	const struct ct_cmd *cmd;
-	struct ct_print_opts po;
-	unsigned long count;
-	bool xml_open;
-	bool tty;
+	struct ct_shown sh;
 };
 
 static int list_one(const struct ct *ct, enum ct_event ev, void *data)
@@ -33,15 +30,8 @@ static int list_one(const struct ct *ct, enum ct_event ev, void *data)
 	/* Events and dumps of other families the kernel did not filter. */
 	if (cmd->family && ct_l3(ct) != cmd->family)
 		return 0;
-	if (!ct_filter_match(&cmd->filter, ct))
-		return 0;
-	if ((cmd->output & CT_OF_XML) && !(cmd->output & (CT_OF_SAVE | CT_OF_JSON)) &&
-	    !l->xml_open) {
-		ct_print_xml_header(out_stdout, "conntrack");
-		l->xml_open = true;
-	}
-	ct_print(out_stdout, ct, &l->po);
-	l->count++;
+	if (ct_filter_match(&cmd->filter, ct))
+		ct_show(&l->sh, ct);
 	return 0;
 }
 
@@ -57,7 +47,7 @@ int ct_cmd_list(struct ct_cmd *cmd)
 	struct nl *nl = ct_open_nl(0);
 	int r;
 
-	ct_print_opts_init(&l.po, cmd);
+	ct_print_opts_init(&l.sh.po, cmd);
 	ct_filter_kernel(&cmd->filter, &kf, true);
 	kf.family = cmd->family;
 	r = ct_nl_dump(nl, tables[cmd->table], cmd->options & (1u << OPT_ZERO),
@@ -68,10 +58,10 @@ int ct_cmd_list(struct ct_cmd *cmd)
 		ct_op_failed(cmd->cmd, r);
 	/* 1.4.7 leaves the document of the dying and unconfirmed tables
 	 * open */
-	if (l.xml_open && cmd->table == TBL_CONNTRACK)
+	if (l.sh.xml_open && cmd->table == TBL_CONNTRACK)
 		ct_xml_close("conntrack");
 	nl_close(nl);
-	warn_msg("%lu flow entries have been shown.", l.count);
+	warn_msg("%lu flow entries have been shown.", l.sh.count);
 	return 0;
 }
 

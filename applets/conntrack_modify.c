@@ -12,9 +12,7 @@
 /* -G: upstream's callback shows what passes the -L filter (-i, -l …). */
 struct get_ctx {
 	const struct ct_cmd *cmd;
-	struct ct_print_opts po;
-	unsigned long count;
-	bool xml_open;
+	struct ct_shown sh;
 };
 
 static int get_one(const struct ct *ct, enum ct_event ev, void *data)
@@ -22,15 +20,8 @@ static int get_one(const struct ct *ct, enum ct_event ev, void *data)
 	struct get_ctx *g = data;
 
 	(void)ev;
-	if (!ct_filter_match(&g->cmd->filter, ct))
-		return 0;
-	if ((g->cmd->output & CT_OF_XML) && !(g->cmd->output & CT_OF_SAVE) &&
-	    !g->xml_open) {
-		ct_print_xml_header(out_stdout, "conntrack");
-		g->xml_open = true;
-	}
-	ct_print(out_stdout, ct, &g->po);
-	g->count++;
+	if (ct_filter_match(&g->cmd->filter, ct))
+		ct_show(&g->sh, ct);
 	return 0;
 }
 
@@ -40,7 +31,7 @@ int ct_cmd_get(struct ct_cmd *cmd)
 	struct get_ctx g = { .cmd = cmd };
 	int r;
 
-	ct_print_opts_init(&g.po, cmd);
+	ct_print_opts_init(&g.sh.po, cmd);
 	/* libnetfilter_conntrack refuses a GET without the original
 	 * addresses before anything is sent; so do we */
 	if ((cmd->tmpl.orig.present & (CT_T_SRC | CT_T_DST)) !=
@@ -51,8 +42,8 @@ int ct_cmd_get(struct ct_cmd *cmd)
 		ct_op_failed(cmd->cmd, r);
 	/* 1.4.7 opens the XML document on -G and never closes it */
 	ct_sess_close();
-	warn_msg("%lu flow entries have been shown.", g.count);
-	return g.count ? 0 : OTHER_PROBLEM;
+	warn_msg("%lu flow entries have been shown.", g.sh.count);
+	return g.sh.count ? 0 : OTHER_PROBLEM;
 }
 
 /* Derive a missing direction, keeping a directional zone given for it. */
@@ -132,13 +123,8 @@ unsigned long ct_do_create(struct ct_cmd *cmd, struct ct_sess *s)
 
 int ct_cmd_create(struct ct_cmd *cmd)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_create(cmd, s);
-
-	ct_sess_close();
-	warn_msg("%lu flow entries have been %s.", n,
-		 cmd->cmd == CMD_ADD ? "added" : "created");
-	return 0;
+	return ct_sess_run(cmd, ct_do_create,
+			   cmd->cmd == CMD_ADD ? "added" : "created", false);
 }
 
 /* -F, alone or as a line of -R */

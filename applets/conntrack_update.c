@@ -250,10 +250,5 @@ unsigned long ct_do_update(struct ct_cmd *cmd, struct ct_sess *s)
 
 int ct_cmd_update(struct ct_cmd *cmd)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_update(cmd, s);
-
-	ct_sess_close();
-	warn_msg("%lu flow entries have been updated.", n);
-	return n ? 0 : OTHER_PROBLEM;
+	return ct_sess_run(cmd, ct_do_update, "updated", true);
 }
