@@ -12,6 +12,7 @@
  * unlinked temporary file on the first pass. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -95,7 +96,7 @@ static bool next_piece(struct load *l, struct line *ln)
 		const char *nl = memchr(l->buf + l->pos, '\n',
 					avail < max ? avail : max);
 
-		if (nl || avail >= max || (!fill(l) && l->end == l->pos + avail)) {
+		if (nl || avail >= max || !fill(l)) {
 			if (!avail)
 				return false;
 			ln->text = l->buf + l->pos;
@@ -139,6 +140,19 @@ static void open_input(struct load *l, const char *name)
 	if (!dir || !*dir)
 		dir = "/tmp";
 	l->spool = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (l->spool < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		/* a file system without O_TMPFILE: a named one, unlinked */
+		char path[4096];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/ctbox-R.XXXXXX",
+				     dir) < sizeof(path)) {
+			l->spool = mkostemp(path, O_CLOEXEC);
+			if (l->spool >= 0)
+				unlink(path);
+		} else {
+			errno = ENAMETOOLONG;
+		}
+	}
 	if (l->spool < 0)
 		ct_exit_error(OTHER_PROBLEM, "cannot keep a copy of the input "
 			      "in %s: %s", dir, err_str(errno));
