@@ -44,10 +44,12 @@ documented() {
 	miss=$(missing "$page" "$@")
 	[ -z "$miss" ] && t_ok "$desc ($# names)" || t_fail "$desc" "not in $page:" $miss
 }
-# quoted FILE START END: the first quoted word of each line of FILE from
-# the line matching START to the next matching END (a table in the source).
+# quoted START END FILE...: the quoted words of the lines of FILEs from a
+# line matching START to the next matching END (a table in the source;
+# the files are globs, so a table may move between them).
 quoted() {
-	sed -n "/$2/,/$3/p" "$1" | grep -oE '"[A-Za-z0-9_.-]+"' | tr -d '"' | sort -u
+	local start=$1 end=$2; shift 2
+	cat "$@" | sed -n "/$start/,/$end/p" | grep -oE '"[A-Za-z0-9_.-]+"' | tr -d '"' | sort -u
 }
 
 CT=$(ours_path conntrack)
@@ -64,14 +66,14 @@ documented "conntrack.8: every long option of conntrack -h [-p PROTO]" conntrack
 mapfile -t w < <(grep -oE -- '^  -[A-Za-z]' <<<"$usage" | tr -d ' ' | sort -u)
 documented "conntrack.8: every short option of conntrack -h" conntrack.8 "${w[@]}"
 # ... and the option tables, which hold more than the usage text says
-mapfile -t w < <(grep -hoE '\{ "[a-z0-9-]+", OPT_' "$TOP/applets/conntrack_args.c" "$TOP/lib/proto.c" |
+mapfile -t w < <(grep -hoE '\{ "[a-z0-9-]+", OPT_' "$TOP"/applets/conntrack*.c "$TOP"/lib/proto*.c |
 	sed -E 's/\{ "([^"]+)".*/--\1/' | sort -u)
 documented "conntrack.8: every long option of the option tables" conntrack.8 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/applets/conntrack_args.c" 'output_words\[\] = {' 'NULL')
+mapfile -t w < <(quoted 'output_words\[\] = {' 'NULL' "$TOP"/applets/conntrack*.c)
 documented "conntrack.8: every -o format" conntrack.8 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/applets/conntrack_args.c" 'status_words\[\] = {' 'NULL')
+mapfile -t w < <(quoted 'status_words\[\] = {' 'NULL' "$TOP"/applets/conntrack*.c)
 documented "conntrack.8: every -u status word" conntrack.8 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/applets/conntrack_args.c" 'event_words\[\] = {' 'NULL')
+mapfile -t w < <(quoted 'event_words\[\] = {' 'NULL' "$TOP"/applets/conntrack*.c)
 documented "conntrack.8: every -e event word" conntrack.8 "${w[@]}"
 
 # conntrackd: each option letter of -h and each sub-argument it lists,
@@ -81,16 +83,16 @@ mapfile -t w < <(grep -oE -- '^  -[A-Za-z]' <<<"$usage" | tr -d ' ' | sort -u)
 documented "conntrackd.8: every option of conntrackd -h" conntrackd.8 "${w[@]}"
 mapfile -t w < <(grep -oE '\[[a-z]+(\|[a-z]+)+\]' <<<"$usage" | tr -d '[]' | tr '|' '\n' | sort -u)
 documented "conntrackd.8: every sub-argument of conntrackd -h" conntrackd.8 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/applets/conntrackd.c" 'stats_choices\[\] = {' 'NULL')
+mapfile -t w < <(quoted 'stats_choices\[\] = {' 'NULL' "$TOP"/applets/conntrackd*.c)
 documented "conntrackd.8: every -s statistics name of the parser" conntrackd.8 "${w[@]}"
 
 # conntrackd.conf: every keyword of the lexer, the mode and boolean words,
 # the helpers the parser knows; and the examples parse.
-mapfile -t w < <(grep -oE '\{ "[A-Za-z0-9_]+", KW_' "$TOP/config/lex.c" | sed -E 's/\{ "([^"]+)".*/\1/' | sort -u)
+mapfile -t w < <(cat "$TOP"/config/lex*.c | grep -oE '\{ "[A-Za-z0-9_]+", KW_' | sed -E 's/\{ "([^"]+)".*/\1/' | sort -u)
 documented "conntrackd.conf.5: every keyword of the lexer" conntrackd.conf.5 "${w[@]}"
-mapfile -t w < <(grep -oE 'match_word_ci\(p, e, "[a-z]+"\)' "$TOP/config/lex.c" | grep -oE '"[a-z]+"' | tr -d '"' | sort -u)
+mapfile -t w < <(cat "$TOP"/config/lex*.c | grep -oE 'match_word_ci\(p, e, "[a-z]+"\)' | grep -oE '"[a-z]+"' | tr -d '"' | sort -u)
 MISSING_CI=1 documented "conntrackd.conf.5: every mode and boolean word of the lexer" conntrackd.conf.5 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/config/parse.c" 'known_helpers\[\] = {' '^};')
+mapfile -t w < <(quoted 'known_helpers\[\] = {' '^};' "$TOP"/config/parse*.c)
 documented "conntrackd.conf.5: every helper of the parser" conntrackd.conf.5 "${w[@]}"
 awk -v d="$T_TMP" '/^\.EX/ { n++; f = d "/example" n ".conf"; printf "" > f; next }
 	/^\.EE/ { f = "" } f { print > f }' "$MAN/conntrackd.conf.5"
@@ -110,10 +112,10 @@ syn=${usage#Usage: * }
 syn=${syn%%...*}
 grep -qF -- "nfct $syn" "$T_TMP/nfct.8.txt" && t_ok "nfct.8: the usage line's synopsis (nfct $syn...)" ||
 	t_fail "nfct.8: synopsis of the usage line" "usage: $usage"
-mapfile -t w < <( { quoted "$TOP/applets/nfct.c" 'cmd_names\[\] = {' '^};'
-	quoted "$TOP/applets/nfct.c" 'subsys_names\[\] = {' '^};'; } | sort -u)
+mapfile -t w < <( { quoted 'cmd_names\[\] = {' '^};' "$TOP"/applets/nfct*.c
+	quoted 'subsys_names\[\] = {' '^};' "$TOP"/applets/nfct*.c; } | sort -u)
 documented "nfct.8: every command and subsystem" nfct.8 "${w[@]}"
-mapfile -t w < <(quoted "$TOP/lib/timeout.c" 'tcp_states' 'generic_states')
+mapfile -t w < <(quoted 'tcp_states' 'generic_states' "$TOP"/lib/timeout*.c)
 documented "nfct.8: every timeout state name" nfct.8 "${w[@]}"
 
 # Every page names the version the binary prints.
