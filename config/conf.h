@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/addr_set.h"
+
 #define CONF_DEFAULT_PATH	"/etc/conntrackd/conntrackd.conf"
 #define CONF_DEFAULT_LOGFILE	"/var/log/conntrackd.log"
 #define CONF_DEFAULT_STATS_LOGFILE "/var/log/conntrackd-stats.log"
@@ -133,7 +135,8 @@ struct conf_filter {
 	uint8_t protos[256 / 8];	/* bit n: l4 protocol number n */
 	enum conf_filter_policy addr_policy;
 	unsigned int naddrs;
-	struct conf_filter_addr *addrs;	/* owned */
+	struct conf_filter_addr *addrs;	/* owned, file order, no repeats */
+	struct addr_set *addr_set;	/* owned, the same for lookups */
 	enum conf_filter_policy state_policy;
 	uint32_t tcp_states;		/* bits of enum conf_tcp_state */
 };
