@@ -95,11 +95,13 @@ bool parse_syntax(struct parser *ps)
 	struct conf_error *e = ps->err;
 	bool first = e->count == 0;
 
+	/* a token past the lexer's limit is shown cut, and marked so */
 	parse_error(ps, CONF_ERR_SYNTAX, ps->tok.line,
-		    "parsing config file in line (%d), symbol '%.60s': "
-		    "syntax error", ps->tok.line, ps->tok.text);
+		    "parsing config file in line (%d), symbol '%s%s': "
+		    "syntax error", ps->tok.line, ps->tok.text,
+		    ps->tok.too_long ? "..." : "");
 	if (first)
-		snprintf(e->symbol, sizeof(e->symbol), "%.63s", ps->tok.text);
+		snprintf(e->symbol, sizeof(e->symbol), "%s", ps->tok.text);
 	return false;
 }
 
@@ -389,6 +391,8 @@ static void filter_add_addr(struct parser *ps, struct conf_filter *f,
 	r = addr_set_add(f->addr_set, a->addr.family, &a->addr.v6, a->prefix);
 	if (r == 0)
 		return;
+	if (r == -EINVAL)
+		r = 1;	/* "/-1": taken, as before, and it never matches */
 	if (r > 0 && addrs_full(f->naddrs)) {
 		v = realloc(f->addrs, (f->naddrs ? (size_t)f->naddrs * 2 : 16) *
 			    sizeof(*v));
@@ -409,7 +413,7 @@ static bool addr_item(struct parser *ps, void *arg)
 	struct conf_filter *f = arg;
 	struct conf_filter_addr a;
 	char text[LEX_TEXT_MAX], *slash;
-	int family, line, max;
+	int family, line = 0, max;
 	long cidr;
 
 	if (parse_is_kw(ps, KW_IPV4_ADDR))
