@@ -76,46 +76,47 @@ static void on_signal(int sig)
 static const int loop_signals[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP };
 #define N_LOOP_SIGNALS	(sizeof(loop_signals) / sizeof(loop_signals[0]))
 
-static int signals_setup(sigset_t *wait_mask)
+/* The loop's signals to handler h; their set in *set when set is given. */
+static void set_handlers(void (*h)(int), sigset_t *set)
 {
 	struct sigaction sa;
-	sigset_t block;
-
 	unsigned int i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = h;
 	sigemptyset(&sa.sa_mask);
-	sigemptyset(&block);
+	if (set)
+		sigemptyset(set);
 	for (i = 0; i < N_LOOP_SIGNALS; i++) {
 		sigaction(loop_signals[i], &sa, NULL);
-		sigaddset(&block, loop_signals[i]);
+		if (set)
+			sigaddset(set, loop_signals[i]);
 	}
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int signals_setup(sigset_t *wait_mask)
+{
+	sigset_t block;
+
+	set_handlers(on_signal, &block);
+	signal(SIGPIPE, SIG_IGN);
 	return sigprocmask(SIG_BLOCK, &block, wait_mask) < 0 ? -errno : 0;
 }
 
 /* A forked child is a plain process: SIGTERM ends it wherever it is
  * blocked, and it does not compete with the loop at real-time priority.
  * SIGPIPE stays ignored, so a vanished reader is a write error the child
- * can log rather than a silent death. */
+ * can log rather than a silent death.  The lock belongs to the daemon,
+ * not to a child that outlives it. */
 static void child_reset(void)
 {
-	/* the lock belongs to the daemon, not to a child that outlives it */
+	struct sched_param p = { .sched_priority = 0 };
+	sigset_t none;
+
 	if (lock_fd >= 0)
 		close(lock_fd);
 	lock_fd = -1;
-	struct sched_param p = { .sched_priority = 0 };
-	struct sigaction sa;
-	sigset_t none;
-	unsigned int i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < N_LOOP_SIGNALS; i++)
-		sigaction(loop_signals[i], &sa, NULL);
+	set_handlers(SIG_DFL, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* the raw system call: musl's sched_setscheduler() is a stub */

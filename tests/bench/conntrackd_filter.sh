@@ -6,25 +6,10 @@
 #    the config (what every -s, -i, -k pays) and the failed connect;
 #  - per event: daemon CPU time (utime + stime) while N flows that the
 #    list does not hold are created and cached, divided by N.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${CTBOX_BUILD:-$TOP/build}
-case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
-REF_BIN=${REF_BIN:-/usr/sbin}
 A=${BENCH_FILTER_ADDRS:-65536}
 N=${BENCH_FLOWS:-20000}
-TMP=$(mktemp -d /tmp/ctbox-bench.XXXXXX)
-NS=ctbox-bench-filter-$$
-cleanup() {
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-inns() { ip netns exec "$NS" "$@"; }
-inns sysctl -qw net.netfilter.nf_conntrack_max=$((N + 100000)) 2>/dev/null
-"$TOP/tests/bench/gen_flows.sh" "$N" >"$TMP/flows"
+NS_TAG=filter
+. "$(dirname "$0")/ctd_setup.sh"
 awk -v a="$A" 'BEGIN {
 	for (i = 0; i < a; i++)
 		printf "\t\tIPv4_address 172.%d.%d.%d\n", 16 + int(i / 65536) % 16,
