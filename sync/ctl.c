@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -113,6 +114,7 @@ static struct conn conns[CTL_MAX_CONN];
 static uint64_t accepts;
 static char sock_path[108];
 static unsigned int refused;
+static uint32_t refused_logged = UINT32_MAX;
 
 static void conn_close(struct conn *c)
 {
@@ -368,10 +370,14 @@ static void on_listen(struct ctd_fd *f, uint32_t events)
 	if (fd < 0)
 		return;
 	if (!peer_allowed(fd, &cr)) {
+		/* at most one line a second: a local user cannot flood it */
 		refused++;
-		log_warn("refused a control connection from uid %u pid %d "
-			 "(%u refused so far)", (unsigned int)cr.uid,
-			 (int)cr.pid, refused);
+		if (ctd_now() != refused_logged) {
+			refused_logged = ctd_now();
+			log_warn("refused a control connection from uid %u "
+				 "pid %d (%u refused so far)",
+				 (unsigned int)cr.uid, (int)cr.pid, refused);
+		}
 		close(fd);
 		return;
 	}
