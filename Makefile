@@ -1,19 +1,30 @@
 # ctbox: one non-recursive makefile.
 #   make              dynamic build against the system libmnl (pkg-config)
-#   make STATIC=1     one static ELF with musl-gcc
+#   make STATIC=1     one static ELF with musl-gcc, libmnl built from source
+#                     (LIBMNL_SRC=DIR|FILE.tar.bz2, else LIBMNL_URL downloaded)
+#   make STATIC=1 size  stripped size of the static ELF, per object
 #   make musl-check   compile every object with musl-gcc (no link)
 #   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make check        all tests (tests/run); make bench; make install
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/ctbox
+DATADIR ?= $(PREFIX)/share/ctbox
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
+STRIP   ?= strip
 
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CSTD    := -std=c11 -D_GNU_SOURCE
-CFLAGS  ?= -O2 -g
+ifeq ($(STATIC),1)
+  CFLAGS ?= -Os
+else
+  CFLAGS ?= -O2 -g
+endif
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. $(LIBMNL_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = $(LIBMNL_LIBS) -pthread
 
@@ -23,10 +34,26 @@ ifeq ($(STATIC),1)
   CC := musl-gcc
   BUILD := $(O)/static
   MUSL_INC := $(BUILD)/inc
-  LIBMNL_CFLAGS ?= $(shell pkg-config --cflags libmnl 2>/dev/null)
-  LIBMNL_LIBS ?= $(shell pkg-config --static --libs libmnl 2>/dev/null)
-  EXTRA_CFLAGS += -isystem $(MUSL_INC)
-  LDFLAGS += -static
+  # The product: small before fast; unused functions and data are dropped
+  # at link time, the installed binary is stripped.
+  EXTRA_CFLAGS += -isystem $(MUSL_INC) -ffunction-sections -fdata-sections
+  LDFLAGS += -static -Wl,--gc-sections
+  # objects, not the archive, so that the link map names each one by its
+  # path (lib/timeout.o and netlink/timeout.o are both timeout.o in it);
+  # --gc-sections drops whatever an archive would have left out
+  MAPFLAGS := -Wl,-Map=$(BUILD)/ctbox.map
+  CTBOX_LINK = $(LIB_OBJ)
+  ifneq ($(filter command line environment,$(origin LIBMNL_LIBS)),)
+    # a prebuilt static libmnl for musl: LIBMNL_CFLAGS=-I<prefix>/include
+    # LIBMNL_LIBS=<prefix>/lib/libmnl.a
+    LIBMNL_CFLAGS ?=
+    MNL_PREBUILT := 1
+  else
+    MNL_DIR := $(BUILD)/libmnl
+    LIBMNL_CFLAGS := -isystem $(MNL_DIR)/include
+    LIBMNL_LIBS := $(MNL_DIR)/libmnl.a
+    MNL_DEP := $(MNL_DIR)/libmnl.a
+  endif
 else ifeq ($(SAN),1)
   BUILD := $(O)/san
   EXTRA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -56,21 +83,23 @@ ctbox-links: $(BUILD)/ctbox
 	@for a in $(APPLETS); do ln -sf ../ctbox $(BUILD)/bin/$$a; done
 	@ln -sf ../ctbox $(BUILD)/bin/ctbox
 
-$(BUILD)/ctbox: $(MAIN_OBJ) $(BUILD)/libctbox.a | static-libmnl-check
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+CTBOX_LINK ?= $(BUILD)/libctbox.a
+$(BUILD)/ctbox: $(MAIN_OBJ) $(BUILD)/libctbox.a $(MNL_DEP) | static-libmnl-check
+	$(CC) $(LDFLAGS) $(MAPFLAGS) -o $@ $(MAIN_OBJ) $(CTBOX_LINK) $(LDLIBS_ALL)
 
 $(BUILD)/libctbox.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.o: %.c $(if $(STATIC),$(MUSL_INC)/.done)
+$(BUILD)/%.o: %.c $(if $(STATIC),$(MUSL_INC)/.done) | $(MNL_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # musl-gcc only searches musl's own headers: give it the kernel uapi
-# headers and libmnl's header from the system, nothing else.
+# headers from the system, nothing else (libmnl's header from the system
+# too, for musl-check; a libmnl built from source comes first).
 UAPI_DIRS := linux asm asm-generic libmnl
 $(MUSL_INC)/.done:
 	@mkdir -p $(MUSL_INC)
@@ -81,17 +110,36 @@ $(MUSL_INC)/.done:
 	done; true
 	@touch $@
 
+# libmnl for the static build, from its release source (mk/libmnl.sh).
+# LIBMNL_SRC: an unpacked release tree or a release tarball; without it the
+# pinned release is downloaded and must match LIBMNL_SHA256.  The checksum
+# of libmnl-1.0.4.tar.bz2 (301270 bytes) is the one published for that
+# upstream tarball in Debian's libmnl_1.0.4-3.dsc (libmnl_1.0.4.orig.tar.bz2
+# is upstream's file unchanged) and in Homebrew's libmnl formula.
+LIBMNL_URL ?= https://www.netfilter.org/projects/libmnl/files/libmnl-1.0.4.tar.bz2
+LIBMNL_SHA256 ?= 171f89699f286a5854b72b91d06e8f8e3683064c5901fb09d954a9ab6f551f81
+LIBMNL_SRC ?=
+ifneq ($(MNL_DIR),)
+$(MNL_DIR)/libmnl.a: $(MUSL_INC)/.done
+	@command -v musl-gcc >/dev/null || { echo "make STATIC=1: musl-gcc not found; install musl-tools"; exit 1; }
+	@echo "  LIBMNL $(or $(LIBMNL_SRC),$(LIBMNL_URL))"
+	@LIBMNL_SRC='$(LIBMNL_SRC)' LIBMNL_URL='$(LIBMNL_URL)' LIBMNL_SHA256='$(LIBMNL_SHA256)' \
+	  sh mk/libmnl.sh $(MNL_DIR) $(CC) $(CFLAGS) -ffunction-sections -fdata-sections -isystem $(MUSL_INC) -w
+endif
+
+# A prebuilt libmnl must be a static one for musl.  "-x c" would apply to
+# the archive as well: "-x none" ends it before the libraries.
 static-libmnl-check:
-ifeq ($(STATIC),1)
+ifeq ($(MNL_PREBUILT),1)
 	@command -v musl-gcc >/dev/null || { echo "make STATIC=1: musl-gcc not found; install musl-tools"; exit 1; }
 	@printf '#include <libmnl/libmnl.h>\nint main(void){return mnl_socket_open(0) != 0;}\n' | \
-	  musl-gcc -static -isystem $(MUSL_INC) $(LIBMNL_CFLAGS) -x c -o /dev/null - $(LIBMNL_LIBS) >/dev/null 2>&1 || \
-	  { echo "make STATIC=1: no static libmnl for musl; build libmnl with musl-gcc and set LIBMNL_CFLAGS=-I<prefix>/include LIBMNL_LIBS=<prefix>/lib/libmnl.a"; exit 1; }
+	  musl-gcc -static -isystem $(MUSL_INC) $(LIBMNL_CFLAGS) -x c -o /dev/null - -x none $(LIBMNL_LIBS) >/dev/null 2>&1 || \
+	  { echo "make STATIC=1: LIBMNL_LIBS=$(LIBMNL_LIBS) is no static libmnl for musl; set LIBMNL_SRC=DIR|FILE.tar.bz2 (libmnl release) to build one"; exit 1; }
 endif
 
 musl-check:
 	@command -v musl-gcc >/dev/null || { echo "musl-check: musl-gcc not found; install musl-tools"; exit 1; }
-	@$(MAKE) --no-print-directory STATIC=1 O=$(O) $(addprefix $(O)/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
+	@$(MAKE) --no-print-directory STATIC=1 O=$(O) LIBMNL_LIBS=-lmnl $(addprefix $(O)/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
 	  && echo "musl-check: every object compiles with musl-gcc"
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
@@ -103,7 +151,11 @@ $(BUILD)/tests/conf_check: tests/unit/conf_check.c $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN) $(BUILD)/tests/conf_check
+$(BUILD)/tests/chan_tool: tests/unit/chan_tool.c $(BUILD)/libctbox.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool
 
 check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run
@@ -127,15 +179,50 @@ run: all
 bench: all
 	CTBOX_BUILD=$(BUILD) tests/bench/run
 
-install: $(BUILD)/ctbox
+# The binary stripped, its three links, the man pages, the example
+# configs, and the systemd unit and HA scripts when the tree has them.
+MAN8 := $(wildcard man/*.8)
+MAN5 := $(wildcard man/*.5)
+EXAMPLES := $(wildcard config/examples/*.conf)
+UNIT := $(wildcard config/systemd/conntrackd.service)
+HA := $(wildcard config/ha/*)
+install: all
 	install -d $(DESTDIR)$(SBINDIR)
-	install -m 0755 $(BUILD)/ctbox $(DESTDIR)$(SBINDIR)/ctbox
-	for a in $(APPLETS); do ln -sf ctbox $(DESTDIR)$(SBINDIR)/$$a; done
+	install -m 0755 -s --strip-program=$(STRIP) $(BUILD)/ctbox $(DESTDIR)$(SBINDIR)/ctbox
+	for a in $(APPLETS); do ln -sfn ctbox $(DESTDIR)$(SBINDIR)/$$a; done
+ifneq ($(MAN8),)
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+endif
+ifneq ($(MAN5),)
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+endif
+ifneq ($(EXAMPLES),)
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+endif
+ifneq ($(UNIT),)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 $(UNIT) $(DESTDIR)$(SYSTEMDUNITDIR)/
+endif
+ifneq ($(HA),)
+	install -d $(DESTDIR)$(DATADIR)/ha
+	for f in $(HA); do \
+	  if [ -x $$f ]; then m=0755; else m=0644; fi; \
+	  install -m $$m $$f $(DESTDIR)$(DATADIR)/ha/ || exit 1; done
+endif
 
-size: $(BUILD)/ctbox
-	@size $(BUILD)/ctbox
-	@for d in applets lib netlink sync config; do \
-	  printf '%-8s ' $$d; size $(filter $(BUILD)/$$d/%,$(LIB_OBJ) $(MAIN_OBJ)) /dev/null 2>/dev/null | awk 'NR>1{t+=$$1} END{print t+0, "bytes text"}'; done
+# Stripped size of the binary, and what each object, libmnl and the libc
+# put into it: the bytes of the allocated sections the linker kept (after
+# --gc-sections), read from the link map.  The rest of the file is ELF
+# headers, alignment and section tables.
+size: all
+ifneq ($(STATIC),1)
+	@echo "make size: the size budget is the static build's; run make STATIC=1 size"; exit 1
+endif
+	@$(STRIP) -o $(BUILD)/ctbox.stripped $(BUILD)/ctbox
+	@sh mk/size.sh $(BUILD)/ctbox.stripped $(BUILD)/ctbox.map $(BUILD)/
 
 clean:
 	rm -rf $(O)

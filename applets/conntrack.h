@@ -70,31 +70,29 @@ struct ct_cmd {
  * upstream's message and exits, as upstream. */
 void conntrack_parse(int argc, char **argv, struct ct_cmd *cmd);
 
-/* Print an error and exit: PARAMETER_PROBLEM adds the "Try" line. */
-void ct_exit_error(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-
 void conntrack_usage(const char *prog);		/* -h text on stdout */
 /* name: the -p word (NULL: by number only) */
 void conntrack_proto_help(uint8_t l4, const char *name);
 
-/* Run one parsed command; returns the exit status. */
-int conntrack_run(struct ct_cmd *cmd);
-
-/* Shared by the command files. */
-const char *ct_err_text(int err, enum ct_command cmd);
-void ct_print_opts_init(struct ct_print_opts *po, const struct ct_cmd *cmd);
-
-/* conntrack_modify.c: -G -I -A -U -D */
-int ct_cmd_get(struct ct_cmd *cmd);
+/* The commands, one entry point each, called by the dispatcher
+ * (conntrack.c); each returns the exit status or exits. */
+int ct_cmd_list(struct ct_cmd *cmd);		/* conntrack_list.c */
+int ct_cmd_count(struct ct_cmd *cmd);
+int ct_cmd_stats(struct ct_cmd *cmd);
+int ct_cmd_exp_stats(struct ct_cmd *cmd);
+int ct_cmd_get(struct ct_cmd *cmd);		/* conntrack_modify.c */
 int ct_cmd_create(struct ct_cmd *cmd);		/* -I and -A */
-int ct_cmd_update(struct ct_cmd *cmd);
-int ct_cmd_delete(struct ct_cmd *cmd);
+int ct_cmd_flush(struct ct_cmd *cmd);
+int ct_cmd_update(struct ct_cmd *cmd);		/* conntrack_update.c */
+int ct_cmd_delete(struct ct_cmd *cmd);		/* conntrack_delete.c */
+int ct_cmd_event(struct ct_cmd *cmd);		/* conntrack_event.c, -E both tables */
+int ct_cmd_exp_list(struct ct_cmd *cmd);	/* conntrack_expect.c */
+int ct_cmd_exp_count(struct ct_cmd *cmd);
+int ct_cmd_exp_get(struct ct_cmd *cmd);
+int ct_cmd_exp_delete(struct ct_cmd *cmd);
+int ct_cmd_exp_create(struct ct_cmd *cmd);
+int ct_cmd_exp_flush(struct ct_cmd *cmd);
 /* conntrack_load.c: -R FILE (argv[1] is -R or --load-file) */
 int conntrack_load_file(int argc, char **argv);
-/* conntrack_event.c: -E */
-int ct_cmd_event(struct ct_cmd *cmd);
-/* conntrack_expect.c: every command on the expect table */
-int ct_cmd_expect(struct ct_cmd *cmd);
 
 #endif

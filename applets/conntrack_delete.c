@@ -6,19 +6,16 @@
  *    batch writer, whose thread runs one batch in the kernel while the
  *    dump goes on.  A line is printed once its DELETE is known to have
  *    worked: an entry that vanished meanwhile (ENOENT) is neither printed
- *    nor counted, and does not stop the run;
- *  - when the filter is one a kernel flush applies exactly (mark/mask,
- *    family) and the matches are many, the ones past FLUSH_AFTER are only
- *    printed and counted by the dump, and one filtered flush deletes
- *    them. */
+ *    nor counted, and does not stop the run; one that failed otherwise
+ *    is not printed either, and stops the run.
+ * No filtered flush for many matches: it would delete entries the dump
+ * never saw and report ones that vanished meanwhile. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
@@ -38,18 +35,9 @@ struct pend_item {
 	bool dead;
 };
 
-/* With a filter a kernel flush applies exactly, the first matches are
- * deleted one by one and the rest, if there are more, by one flush: a
- * flush walks the whole table, which costs as much as this many
- * DELETEs (measured, see README). */
-#define FLUSH_AFTER	32768
-
 struct del_ctx {
 	const struct ct_cmd *cmd;
 	bool direct;		/* entries come from a GET, not a dump */
-	bool flushable;		/* the filter is one a flush applies exactly */
-	bool flush;		/* past FLUSH_AFTER: print, count, flush later */
-	unsigned long queued;
 	struct ct_batch *b;
 	struct ct_print_opts po;
 	struct out pend;
@@ -128,12 +116,28 @@ static void commit(struct del_ctx *d, size_t upto)
 		d->items[i].off -= (uint32_t)off;
 }
 
+/* items[from..to) were in a batch that could not be sent: none of them
+ * ran, none is printed. */
+static void unsent(struct del_ctx *d, size_t from, size_t to, int err)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		d->items[i].dead = true;
+	if (!d->fatal)
+		d->fatal = err;
+}
+
+/* Run everything queued and wait for it; print what worked. */
 static void flush_batch(struct del_ctx *d)
 {
-	int r = ct_batch_flush(d->b);
+	int r = ct_batch_wait(d->b);
 
 	if (r < 0)
-		d->fatal = d->fatal ? d->fatal : r;
+		unsent(d, 0, d->sent, r);
+	r = ct_batch_flush(d->b);
+	if (r < 0)
+		unsent(d, d->sent, d->n, r);
 	commit(d, d->n);
 	if (d->fatal)
 		ct_op_failed(CMD_DELETE, d->fatal);
@@ -147,7 +151,7 @@ static void send_batch(struct del_ctx *d)
 	int r = ct_batch_send(d->b);
 
 	if (r < 0)
-		d->fatal = d->fatal ? d->fatal : r;
+		unsent(d, 0, done, r);
 	d->sent = d->n;
 	commit(d, done);
 	if (d->fatal)
@@ -202,46 +206,7 @@ static int del_one(const struct ct *ct, enum ct_event ev, void *data)
 		return 0;
 	if (!ct_filter_match(&d->cmd->filter, ct))
 		return 0;
-	if (d->flushable && !d->flush && d->queued == FLUSH_AFTER) {
-		flush_batch(d);
-		d->flush = true;
-	}
-	if (d->flush) {
-		print_line(out_stdout, ct, &d->po);
-		d->count++;
-		return 0;
-	}
-	d->queued++;
 	return queue_delete(d, ct);
-}
-
-/* The kernel honours the family of a flush from 5.3 on (nfgenmsg version
- * 1); older ones flush every family. */
-static bool kernel_at_least(int maj, int min)
-{
-	struct utsname u;
-	char *end;
-	long a, b = 0;
-
-	if (uname(&u) < 0)
-		return false;
-	a = strtol(u.release, &end, 10);
-	if (*end == '.')
-		b = strtol(end + 1, NULL, 10);
-	return a > maj || (a == maj && b >= min);
-}
-
-/* -D whose whole filter is mark/mask and/or family: what a kernel flush
- * does, with the same semantics. */
-static bool flush_exact(const struct ct_cmd *cmd)
-{
-	uint32_t allowed = 1u << OPT_MARK | 1u << OPT_FAMILY | 1u << OPT_OUTPUT;
-
-	if (cmd->options & ~allowed)
-		return false;
-	if (cmd->family && !kernel_at_least(5, 3))
-		return false;
-	return true;
 }
 
 static bool l4_has_ports(uint8_t l4)
@@ -294,7 +259,6 @@ unsigned long ct_do_delete(struct ct_cmd *cmd, struct ct_sess *s)
 
 	ct_filter_kernel(&cmd->filter, &kf, false);
 	kf.family = cmd->family;
-	d.flushable = flush_exact(cmd);
 	text = malloc(PEND_TEXT);
 	d.items = malloc(PEND_ITEMS * sizeof(*d.items));
 	if (!text || !d.items)
@@ -329,23 +293,13 @@ unsigned long ct_do_delete(struct ct_cmd *cmd, struct ct_sess *s)
 		ct_op_failed(CMD_DELETE, r);
 	}
 	flush_batch(&d);
-	/* An entry created since the dump saw the table is deleted unseen,
-	 * one that died since is still counted: the price of one request
-	 * instead of one per entry. */
-	if (d.flush) {
-		struct ct_kfilter fk;
-
-		memset(&fk, 0, sizeof(fk));
-		fk.family = cmd->family;
-		fk.mark = kf.mark;
-		fk.mark_val = kf.mark_val;
-		fk.mark_mask = kf.mark_mask;
-		r = ct_nl_flush(s->nl, &fk);
-		if (r < 0)
-			ct_op_failed(CMD_DELETE, r);
-	}
 	s->cb = NULL;
 	free(text);
 	free(d.items);
 	return d.count;
+}
+
+int ct_cmd_delete(struct ct_cmd *cmd)
+{
+	return ct_sess_run(cmd, ct_do_delete, "deleted", true);
 }

@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 
-#include "conntrack.h"
+#include "conntrack_common.h"
 #include "lib/err.h"
 #include "lib/out.h"
 #include "netlink/bpf.h"
@@ -383,11 +383,7 @@ int ct_cmd_event(struct ct_cmd *cmd)
 		cb = on_ct_event;
 	}
 	signals(&wait_mask);
-	nl = nl_open(NETLINK_NETFILTER, groups);
-	if (!nl) {
-		say_err("mnl_socket_open: %s", err_str(errno));
-		ct_exit_error(OTHER_PROBLEM, "Can't open handler");
-	}
+	nl = ct_open_nl(groups);
 	set_buffer(nl, cmd);
 	if (cmd->reliable) {
 		nl_set_sockopt(nl, NETLINK_BROADCAST_ERROR, 1);

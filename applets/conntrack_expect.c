@@ -8,9 +8,8 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <linux/netlink.h>
 
-#include "conntrack.h"
+#include "conntrack_common.h"
 #include "lib/err.h"
 #include "lib/out.h"
 #include "netlink/exp.h"
@@ -22,23 +21,6 @@ struct exp_list {
 	bool print;
 	bool xml_open;
 };
-
-static struct nl *open_nl(void)
-{
-	struct nl *nl = nl_open(NETLINK_NETFILTER, 0);
-
-	if (!nl) {
-		say_err("mnl_socket_open: %s", err_str(errno));
-		ct_exit_error(OTHER_PROBLEM, "Can't open handler");
-	}
-	return nl;
-}
-
-static void op_failed(enum ct_command cmd, int err)
-{
-	ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
-		      ct_err_text(-err, cmd));
-}
 
 static void print_exp(struct exp_list *l, const struct exp *e)
 {
@@ -126,7 +108,7 @@ static void complete(const struct ct_cmd *cmd, struct exp *e)
 static int exp_list(struct ct_cmd *cmd, bool print)
 {
 	struct exp_list l;
-	struct nl *nl = open_nl();
+	struct nl *nl = ct_open_nl(0);
 	int r;
 
 	memset(&l, 0, sizeof(l));
@@ -136,7 +118,7 @@ static int exp_list(struct ct_cmd *cmd, bool print)
 	r = exp_nl_dump(nl, (cmd->options & (1u << OPT_FAMILY)) ?
 			cmd->family : 0, on_exp, &l);
 	if (r < 0 && r != -EINTR)
-		op_failed(cmd->cmd, r);
+		ct_op_failed(cmd->cmd, r);
 	nl_close(nl);
 	if (!print) {
 		out_u64(out_stdout, l.count);
@@ -144,7 +126,7 @@ static int exp_list(struct ct_cmd *cmd, bool print)
 		return 0;
 	}
 	if (l.xml_open)
-		ct_print_xml_footer(out_stdout, "expect");
+		ct_xml_close("expect");
 	warn_msg("%lu expectations have been shown.", l.count);
 	return 0;
 }
@@ -152,11 +134,11 @@ static int exp_list(struct ct_cmd *cmd, bool print)
 /* 1.4.7 sends the -s/-d tuple as CTA_EXPECT_MASTER and the kernel looks
  * the expectation up by it as its expected tuple: keep that, it is the
  * only lookup the kernel offers. */
-static int exp_get(struct ct_cmd *cmd)
+int ct_cmd_exp_get(struct ct_cmd *cmd)
 {
 	struct exp_list l;
 	struct exp e;
-	struct nl *nl = open_nl();
+	struct nl *nl = ct_open_nl(0);
 	int r;
 
 	complete(cmd, &e);
@@ -168,17 +150,17 @@ static int exp_get(struct ct_cmd *cmd)
 	l.print = true;
 	r = exp_nl_get(nl, &e, on_exp, &l);
 	if (r < 0)
-		op_failed(cmd->cmd, r);
+		ct_op_failed(cmd->cmd, r);
 	nl_close(nl);
 	if (l.xml_open)
 		ct_print_xml_footer(out_stdout, "expect");
 	return 0;
 }
 
-static int exp_delete(struct ct_cmd *cmd)
+int ct_cmd_exp_delete(struct ct_cmd *cmd)
 {
 	struct exp e;
-	struct nl *nl = open_nl();
+	struct nl *nl = ct_open_nl(0);
 	int r;
 
 	complete(cmd, &e);
@@ -187,59 +169,46 @@ static int exp_delete(struct ct_cmd *cmd)
 	e.present = CT_BIT(EXP_A_TUPLE) | (e.present & CT_BIT(EXP_A_ZONE));
 	r = exp_nl_delete(nl, &e);
 	if (r < 0)
-		op_failed(cmd->cmd, r);
+		ct_op_failed(cmd->cmd, r);
 	nl_close(nl);
 	warn_msg("1 expectations have been deleted.");
 	return 0;
 }
 
-static int exp_create(struct ct_cmd *cmd)
+int ct_cmd_exp_create(struct ct_cmd *cmd)
 {
 	struct exp e;
-	struct nl *nl = open_nl();
+	struct nl *nl = ct_open_nl(0);
 	int r;
 
 	complete(cmd, &e);
 	r = exp_nl_create(nl, &e);
 	if (r < 0)
-		op_failed(cmd->cmd, r);
+		ct_op_failed(cmd->cmd, r);
 	nl_close(nl);
 	return 0;
 }
 
-static int exp_flush(struct ct_cmd *cmd)
+int ct_cmd_exp_flush(struct ct_cmd *cmd)
 {
-	struct nl *nl = open_nl();
+	struct nl *nl = ct_open_nl(0);
 	int r = exp_nl_flush(nl, (cmd->options & (1u << OPT_FAMILY)) ?
 			     cmd->family : AF_INET);
 
 	/* upstream says so before it looks at the result */
 	warn_msg("expectation table has been emptied.");
 	if (r < 0)
-		op_failed(cmd->cmd, r);
+		ct_op_failed(cmd->cmd, r);
 	nl_close(nl);
 	return 0;
 }
 
-int ct_cmd_expect(struct ct_cmd *cmd)
+int ct_cmd_exp_list(struct ct_cmd *cmd)
 {
-	switch (cmd->cmd) {
-	case CMD_EXP_LIST:
-		return exp_list(cmd, true);
-	case CMD_EXP_COUNT:
-		return exp_list(cmd, false);
-	case CMD_EXP_GET:
-		return exp_get(cmd);
-	case CMD_EXP_DELETE:
-		return exp_delete(cmd);
-	case CMD_EXP_CREATE:
-		return exp_create(cmd);
-	case CMD_EXP_FLUSH:
-		return exp_flush(cmd);
-	case CMD_EXP_EVENT:
-		return ct_cmd_event(cmd);
-	default:
-		break;
-	}
-	ct_exit_error(OTHER_PROBLEM, "this command is not implemented yet");
+	return exp_list(cmd, true);
+}
+
+int ct_cmd_exp_count(struct ct_cmd *cmd)
+{
+	return exp_list(cmd, false);
 }

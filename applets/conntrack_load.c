@@ -2,116 +2,174 @@
  * every line is parsed first (a parse error stops everything before
  * anything runs), then every command is checked to be one of -I -A -U -D
  * -F, then they run in order with no summary lines; the first failure
- * stops the run.
+ * stops the run, and no later line is sent (1.4.7 sends one request per
+ * line and waits for its answer: so do we, a sync daemon would replicate
+ * a flow created and deleted again).
  *
- * Runs of -I/-A lines go through the batch writer.  Should one of them
- * fail, the entries that later lines of the same batch created are
- * deleted again, so that the table looks as if the run had stopped at the
- * failing line, as upstream's one-request-per-line loop leaves it. */
+ * 1.4.7 keeps every parsed line in memory; we read the input twice, line
+ * by line, so that memory stays flat whatever its size: a file is read
+ * again from where it started, anything else (a pipe) is copied into an
+ * unlinked temporary file on the first pass. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
-#include "netlink/ct.h"
-#include "netlink/ct_batch.h"
 
 #define LINE_MAX_BYTES	10240	/* upstream's fgets() buffer */
 #define WORD_MAX	1024
 #define ARGS_MAX	255	/* argv slots, argv[0] included */
+#define READ_BUF	(64 * 1024)
 
 struct line {
-	size_t off;
-	uint32_t len;
-	int8_t cmd;
-	uint8_t table;
+	const char *text;
+	size_t len;
 };
 
 struct load {
-	char *text;
-	size_t text_len;
-	struct line *lines;
-	size_t n, cap;
+	int fd;			/* what is read now */
+	int spool;		/* the copy of a pipe, or -1 */
+	off_t start;		/* where a seekable input started */
+	char buf[READ_BUF];
+	size_t pos, end;
+	bool eof;
 	/* tokenizer output, reused for every line */
 	char words[LINE_MAX_BYTES + ARGS_MAX];
 	char *argv[ARGS_MAX + 1];
 	int argc;
 };
 
-static void read_all(struct load *l, const char *name)
+static void write_all(int fd, const char *p, size_t n)
 {
-	size_t cap = 1 << 16;
-	int fd = strcmp(name, "-") == 0 ? 0 : open(name, O_RDONLY | O_CLOEXEC);
+	while (n) {
+		ssize_t w = write(fd, p, n);
 
-	if (fd < 0)
-		ct_exit_error(PARAMETER_PROBLEM,
-			      "Failed to open file %s for reading", name);
-	l->text = malloc(cap);
-	for (;;) {
-		ssize_t r;
-
-		if (!l->text)
-			ct_exit_error(OTHER_PROBLEM, "%s", err_str(ENOMEM));
-		if (l->text_len == cap) {
-			char *t = cap < ((size_t)1 << 40) ?
-				  realloc(l->text, cap * 2) : NULL;
-
-			if (!t)
-				free(l->text);
-			l->text = t;
-			cap *= 2;
+		if (w < 0 && errno == EINTR)
 			continue;
-		}
-		r = read(fd, l->text + l->text_len, cap - l->text_len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		l->text_len += (size_t)r;
+		if (w < 0)
+			ct_exit_error(OTHER_PROBLEM, "cannot keep a copy of the "
+				      "input: %s", err_str(errno));
+		p += w;
+		n -= (size_t)w;
 	}
-	if (fd > 0)
-		close(fd);
 }
 
-/* Split into what fgets() with upstream's buffer returns, and keep the
- * lines that are neither blank nor comments. */
-static void split_lines(struct load *l)
+/* More bytes after the unread ones; false at the end (a read error ends
+ * the input, as fgets() does). */
+static bool fill(struct load *l)
 {
-	size_t pos = 0;
+	ssize_t r;
 
-	while (pos < l->text_len) {
-		size_t start = pos, max = LINE_MAX_BYTES - 1;
-		const char *nl = memchr(l->text + pos, '\n',
-					l->text_len - pos < max ?
-					l->text_len - pos : max);
-		size_t end = nl ? (size_t)(nl - l->text) + 1 :
-			     (l->text_len - pos < max ? l->text_len : pos + max);
-
-		pos = end;
-		while (start < end && (l->text[start] == ' ' ||
-				       l->text[start] == '\t'))
-			start++;
-		if (start < end && (l->text[start] == '\n' ||
-				    l->text[start] == '#'))
-			continue;
-		if (l->n == l->cap) {
-			size_t nc = l->cap ? l->cap * 2 : 1024;
-			struct line *t = realloc(l->lines, nc * sizeof(*t));
-
-			if (!t)
-				ct_exit_error(OTHER_PROBLEM, "%s", err_str(ENOMEM));
-			l->lines = t;
-			l->cap = nc;
-		}
-		l->lines[l->n].off = start;
-		l->lines[l->n].len = (uint32_t)(end - start);
-		l->n++;
+	if (l->eof)
+		return false;
+	if (l->pos) {
+		memmove(l->buf, l->buf + l->pos, l->end - l->pos);
+		l->end -= l->pos;
+		l->pos = 0;
 	}
+	do
+		r = read(l->fd, l->buf + l->end, sizeof(l->buf) - l->end);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		l->eof = true;
+		return false;
+	}
+	if (l->spool >= 0 && l->fd != l->spool)
+		write_all(l->spool, l->buf + l->end, (size_t)r);
+	l->end += (size_t)r;
+	return true;
+}
+
+/* The next piece fgets() with upstream's buffer returns: up to a newline
+ * included, or LINE_MAX_BYTES - 1 bytes, or the rest. */
+static bool next_piece(struct load *l, struct line *ln)
+{
+	const size_t max = LINE_MAX_BYTES - 1;
+
+	for (;;) {
+		size_t avail = l->end - l->pos;
+		const char *nl = memchr(l->buf + l->pos, '\n',
+					avail < max ? avail : max);
+
+		if (nl || avail >= max || !fill(l)) {
+			if (!avail)
+				return false;
+			ln->text = l->buf + l->pos;
+			ln->len = nl ? (size_t)(nl - ln->text) + 1 :
+				  (avail < max ? avail : max);
+			l->pos += ln->len;
+			return true;
+		}
+	}
+}
+
+/* The next line that is neither blank nor a comment. */
+static bool next_line(struct load *l, struct line *ln)
+{
+	while (next_piece(l, ln)) {
+		size_t i = 0;
+
+		while (i < ln->len && (ln->text[i] == ' ' || ln->text[i] == '\t'))
+			i++;
+		if (i < ln->len && (ln->text[i] == '\n' || ln->text[i] == '#'))
+			continue;
+		ln->text += i;
+		ln->len -= i;
+		return true;
+	}
+	return false;
+}
+
+static void open_input(struct load *l, const char *name)
+{
+	const char *dir = getenv("TMPDIR");
+
+	l->fd = strcmp(name, "-") == 0 ? 0 : open(name, O_RDONLY | O_CLOEXEC);
+	if (l->fd < 0)
+		ct_exit_error(PARAMETER_PROBLEM,
+			      "Failed to open file %s for reading", name);
+	l->spool = -1;
+	l->start = lseek(l->fd, 0, SEEK_CUR);
+	if (l->start >= 0)
+		return;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	l->spool = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (l->spool < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		/* a file system without O_TMPFILE: a named one, unlinked */
+		char path[4096];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/ctbox-R.XXXXXX",
+				     dir) < sizeof(path)) {
+			l->spool = mkostemp(path, O_CLOEXEC);
+			if (l->spool >= 0)
+				unlink(path);
+		} else {
+			errno = ENAMETOOLONG;
+		}
+	}
+	if (l->spool < 0)
+		ct_exit_error(OTHER_PROBLEM, "cannot keep a copy of the input "
+			      "in %s: %s", dir, err_str(errno));
+}
+
+/* Back to the first byte for the second pass. */
+static void rewind_input(struct load *l)
+{
+	int fd = l->spool >= 0 ? l->spool : l->fd;
+	off_t at = l->spool >= 0 ? 0 : l->start;
+
+	if (lseek(fd, at, SEEK_SET) < 0)
+		ct_exit_error(OTHER_PROBLEM, "cannot read the input again: %s",
+			      err_str(errno));
+	l->fd = fd;
+	l->pos = l->end = 0;
+	l->eof = false;
 }
 
 /* iptables-restore's word rules, as conntrack 1.4.7 took them: blanks
@@ -120,7 +178,7 @@ static void split_lines(struct load *l)
  * when a blank (or that closing quote) ends it. */
 static void tokenize(struct load *l, const struct line *ln, const char *prog)
 {
-	const char *s = l->text + ln->off, *e = s + ln->len;
+	const char *s = ln->text, *e = s + ln->len;
 	char *w = l->words, *word = w;
 	size_t wlen = 0;
 	bool quoted = false, escaped = false;
@@ -181,191 +239,73 @@ static const char *unsupported_name(int cmd)
 	return names[cmd];
 }
 
-static bool runnable(const struct line *ln)
+static bool runnable(const struct ct_cmd *cmd)
 {
-	switch (ln->cmd) {
+	switch (cmd->cmd) {
 	case CMD_CREATE: case CMD_ADD: case CMD_UPDATE: case CMD_DELETE:
 	case CMD_FLUSH:
-		return ln->table == TBL_CONNTRACK;
+		return cmd->table == TBL_CONNTRACK;
 	default:
 		return false;
 	}
 }
 
-/* Creates in flight: one record per queued request. */
-#define REC_MAX 8192
-
-struct rec {
-	uint32_t seq;
-	uint32_t line;
-	bool failed;
-};
-
-struct creates {
-	struct load *l;
-	struct ct_sess *s;
-	struct ct_batch *b;
-	struct rec rec[REC_MAX];
-	size_t n;
-	bool fatal;
-	size_t fatal_idx;
-	int fatal_err;
-};
-
-static void on_create(uint32_t seq, int err, const struct ct *ct, void *data)
+static void parse_line(struct load *l, const struct line *ln,
+		       struct ct_cmd *cmd, const char *prog)
 {
-	struct creates *c = data;
-	size_t i;
-
-	(void)ct;
-	if (!err || seq == 0 || c->n == 0)
-		return;
-	i = seq - c->rec[0].seq;	/* consecutive seqs */
-	if (i >= c->n)
-		return;
-	c->rec[i].failed = true;
-	if (err == -EEXIST && c->l->lines[c->rec[i].line].cmd == CMD_ADD)
-		return;
-	if (!c->fatal || i < c->fatal_idx) {
-		c->fatal = true;
-		c->fatal_idx = i;
-		c->fatal_err = err;
-	}
-}
-
-static void parse_line(struct load *l, size_t i, struct ct_cmd *cmd,
-		       const char *prog)
-{
-	tokenize(l, &l->lines[i], prog);
+	tokenize(l, ln, prog);
 	conntrack_parse(l->argc, l->argv, cmd);
-}
-
-/* Undo what later lines of the failed batch created, then fail as the
- * failing line does. */
-static void creates_fail(struct creates *c, const char *prog)
-{
-	struct ct_cmd cmd;
-	struct ct ct;
-	size_t i;
-	int cmdno = c->l->lines[c->rec[c->fatal_idx].line].cmd;
-
-	err_quiet(1);
-	for (i = c->fatal_idx + 1; i < c->n; i++) {
-		if (c->rec[i].failed)
-			continue;
-		parse_line(c->l, c->rec[i].line, &cmd, prog);
-		ct_create_tmpl(&cmd, &ct);
-		ct_nl_delete(c->s->nl, &ct);
-	}
-	err_quiet(0);
-	ct_op_failed((enum ct_command)cmdno, c->fatal_err);
-}
-
-static void creates_flush(struct creates *c, const char *prog)
-{
-	int r;
-
-	if (!c->n)
-		return;
-	r = ct_batch_flush(c->b);
-	if (r < 0) {
-		/* nothing of the batch ran: the first line fails */
-		c->fatal = true;
-		c->fatal_idx = 0;
-		c->fatal_err = r;
-	}
-	if (c->fatal)
-		creates_fail(c, prog);
-	c->n = 0;
-}
-
-static void queue_create(struct creates *c, struct ct_cmd *cmd, size_t line,
-			 const char *prog)
-{
-	struct ct ct;
-	uint32_t seq;
-	int r;
-
-	c->b = ct_sess_batch(c->s, on_create, c);
-	if (c->n == REC_MAX)
-		creates_flush(c, prog);
-	ct_create_tmpl(cmd, &ct);
-	r = ct_batch_create(c->b, &ct, &seq);
-	if (r < 0) {
-		creates_flush(c, prog);
-		ct_op_failed(cmd->cmd, r);
-	}
-	c->rec[c->n].seq = seq;
-	c->rec[c->n].line = (uint32_t)line;
-	c->rec[c->n].failed = false;
-	c->n++;
-	if (ct_batch_full(c->b))
-		creates_flush(c, prog);
-}
-
-static void run_flush(struct ct_cmd *cmd, struct ct_sess *s)
-{
-	struct ct_kfilter kf;
-	int r;
-
-	memset(&kf, 0, sizeof(kf));
-	kf.family = cmd->family;
-	r = ct_nl_flush(s->nl, &kf);
-	warn_msg("connection tracking table has been emptied.");
-	if (r < 0)
-		ct_op_failed(cmd->cmd, r);
 }
 
 int conntrack_load_file(int argc, char **argv)
 {
 	static struct load l;
-	static struct creates c;
+	struct ct_sess *s;
 	struct ct_cmd cmd;
-	size_t i;
+	struct line ln;
+	int bad = CMD_NONE;
+	bool any_bad = false;
 
 	(void)argc;
-	read_all(&l, argv[2]);
-	split_lines(&l);
-
-	/* phase 1: everything parses, or nothing runs */
-	for (i = 0; i < l.n; i++) {
-		parse_line(&l, i, &cmd, argv[0]);
-		l.lines[i].cmd = (int8_t)cmd.cmd;
-		l.lines[i].table = (uint8_t)cmd.table;
-	}
-	/* phase 2: only commands that change the conntrack table */
-	for (i = 0; i < l.n; i++)
-		if (!runnable(&l.lines[i]))
-			ct_exit_error(PARAMETER_PROBLEM,
-				      "Cannot use command `%s' with --load-file",
-				      unsupported_name(l.lines[i].cmd));
-	/* phase 3: run them in order */
-	c.l = &l;
-	c.s = ct_sess_get(true);
-	for (i = 0; i < l.n; i++) {
-		err_quiet(1);
-		parse_line(&l, i, &cmd, argv[0]);
-		err_quiet(0);
-		if (cmd.cmd == CMD_CREATE || cmd.cmd == CMD_ADD) {
-			queue_create(&c, &cmd, i, argv[0]);
-			continue;
+	open_input(&l, argv[2]);
+	/* pass 1: everything parses, or nothing runs; then only commands
+	 * that change the conntrack table */
+	while (next_line(&l, &ln)) {
+		parse_line(&l, &ln, &cmd, argv[0]);
+		if (!any_bad && !runnable(&cmd)) {
+			any_bad = true;
+			bad = cmd.cmd;
 		}
-		creates_flush(&c, argv[0]);
+	}
+	if (any_bad)
+		ct_exit_error(PARAMETER_PROBLEM,
+			      "Cannot use command `%s' with --load-file",
+			      unsupported_name(bad));
+	/* pass 2: run them in order */
+	rewind_input(&l);
+	s = ct_sess_get(true);
+	while (next_line(&l, &ln)) {
+		err_quiet(1);
+		parse_line(&l, &ln, &cmd, argv[0]);
+		err_quiet(0);
 		switch (cmd.cmd) {
+		case CMD_CREATE:
+		case CMD_ADD:
+			ct_do_create(&cmd, s);
+			break;
 		case CMD_UPDATE:
-			ct_do_update(&cmd, c.s);
+			ct_do_update(&cmd, s);
 			break;
 		case CMD_DELETE:
-			ct_do_delete(&cmd, c.s);
+			ct_do_delete(&cmd, s);
 			break;
 		default:
-			run_flush(&cmd, c.s);
+			ct_do_flush(&cmd, s);
 			break;
 		}
 	}
-	creates_flush(&c, argv[0]);
 	ct_sess_close();
-	free(l.text);
-	free(l.lines);
+	if (l.fd > 0)
+		close(l.fd);
 	return 0;
 }

@@ -1,81 +1,18 @@
-/* conntrack -G, -I, -A, and the entry points of -U and -D: summary lines
- * and exit codes as 1.4.7.  The shared sockets live here too. */
+/* conntrack -G, -I, -A and -F: summary lines and exit codes as 1.4.7. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <linux/netlink.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
 #include "netlink/ct.h"
 #include "netlink/nl.h"
 
-static struct ct_sess sess;
-
-static struct nl *open_nl(void)
-{
-	struct nl *nl = nl_open(NETLINK_NETFILTER, 0);
-
-	if (!nl) {
-		say_err("mnl_socket_open: %s", err_str(errno));
-		ct_exit_error(OTHER_PROBLEM, "Can't open handler");
-	}
-	return nl;
-}
-
-struct ct_sess *ct_sess_get(bool load)
-{
-	if (!sess.nl)
-		sess.nl = open_nl();
-	sess.load = load;
-	return &sess;
-}
-
-static void sess_report(uint32_t seq, int err, const struct ct *ct, void *data)
-{
-	struct ct_sess *s = data;
-
-	if (s->cb)
-		s->cb(seq, err, ct, s->cb_data);
-}
-
-struct ct_batch *ct_sess_batch(struct ct_sess *s, ct_batch_cb cb, void *data)
-{
-	if (!s->batch) {
-		s->wnl = open_nl();
-		s->batch = ct_batch_new(s->wnl, sess_report, s);
-		if (!s->batch)
-			ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
-				      err_str(errno));
-	}
-	s->cb = cb;
-	s->cb_data = data;
-	return s->batch;
-}
-
-void ct_sess_close(void)
-{
-	ct_batch_free(sess.batch);
-	nl_close(sess.wnl);
-	nl_close(sess.nl);
-	memset(&sess, 0, sizeof(sess));
-}
-
-void ct_op_failed(enum ct_command cmd, int err)
-{
-	ct_exit_error(OTHER_PROBLEM, "Operation failed: %s",
-		      ct_err_text(err < 0 ? -err : err, cmd));
-}
-
 /* -G: upstream's callback shows what passes the -L filter (-i, -l …). */
 struct get_ctx {
 	const struct ct_cmd *cmd;
-	struct ct_print_opts po;
-	unsigned long count;
-	bool xml_open;
+	struct ct_shown sh;
 };
 
 static int get_one(const struct ct *ct, enum ct_event ev, void *data)
@@ -83,15 +20,8 @@ static int get_one(const struct ct *ct, enum ct_event ev, void *data)
 	struct get_ctx *g = data;
 
 	(void)ev;
-	if (!ct_filter_match(&g->cmd->filter, ct))
-		return 0;
-	if ((g->cmd->output & CT_OF_XML) && !(g->cmd->output & CT_OF_SAVE) &&
-	    !g->xml_open) {
-		ct_print_xml_header(out_stdout, "conntrack");
-		g->xml_open = true;
-	}
-	ct_print(out_stdout, ct, &g->po);
-	g->count++;
+	if (ct_filter_match(&g->cmd->filter, ct))
+		ct_show(&g->sh, ct);
 	return 0;
 }
 
@@ -101,7 +31,7 @@ int ct_cmd_get(struct ct_cmd *cmd)
 	struct get_ctx g = { .cmd = cmd };
 	int r;
 
-	ct_print_opts_init(&g.po, cmd);
+	ct_print_opts_init(&g.sh.po, cmd);
 	/* libnetfilter_conntrack refuses a GET without the original
 	 * addresses before anything is sent; so do we */
 	if ((cmd->tmpl.orig.present & (CT_T_SRC | CT_T_DST)) !=
@@ -112,8 +42,8 @@ int ct_cmd_get(struct ct_cmd *cmd)
 		ct_op_failed(cmd->cmd, r);
 	/* 1.4.7 opens the XML document on -G and never closes it */
 	ct_sess_close();
-	warn_msg("%lu flow entries have been shown.", g.count);
-	return g.count ? 0 : OTHER_PROBLEM;
+	warn_msg("%lu flow entries have been shown.", g.sh.count);
+	return g.sh.count ? 0 : OTHER_PROBLEM;
 }
 
 /* Derive a missing direction, keeping a directional zone given for it. */
@@ -125,6 +55,30 @@ static void derive(struct ct_tuple *dst, const struct ct_tuple *src)
 	ct_tuple_invert(dst, src);
 	dst->present |= zbit;
 	dst->zone = zone;
+}
+
+/* ICMP has no reply options: a reply tuple given by its addresses gets
+ * the reply to the original's type, with its code and id, as
+ * libnetfilter_conntrack fills them in (the kernel refuses an ICMP tuple
+ * without them).  1.4.7 does so only when the family is known before
+ * --icmp-type; we do whatever the order (README). */
+static void reply_icmp(struct ct_tuple *r, const struct ct_tuple *o)
+{
+	const uint32_t icmp = CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID;
+	int type;
+
+	if ((r->present & icmp) || !(o->present & icmp))
+		return;
+	if (o->present & CT_T_ICMP_TYPE) {
+		type = ct_icmp_reply_type(o->l3, o->icmp_type);
+		/* no reply type: 1.4.7 sends 255, which the kernel refuses */
+		r->icmp_type = type < 0 ? 255 : (uint8_t)type;
+	}
+	r->icmp_code = o->icmp_code;
+	r->icmp_id = o->icmp_id;
+	r->present |= o->present & icmp;
+	r->l4 = o->l4;
+	r->present |= CT_T_L4;
 }
 
 void ct_create_tmpl(const struct ct_cmd *cmd, struct ct *c)
@@ -140,6 +94,8 @@ void ct_create_tmpl(const struct ct_cmd *cmd, struct ct *c)
 	} else if ((c->reply.present & addrs) && !(c->orig.present & addrs)) {
 		derive(&c->orig, &c->reply);
 		ct_set(c, CT_A_ORIG);
+	} else if (c->reply.present & addrs) {
+		reply_icmp(&c->reply, &c->orig);
 	}
 	/* directional zones ride in their tuple even when the tuple itself
 	 * was derived */
@@ -167,31 +123,28 @@ unsigned long ct_do_create(struct ct_cmd *cmd, struct ct_sess *s)
 
 int ct_cmd_create(struct ct_cmd *cmd)
 {
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_create(cmd, s);
+	return ct_sess_run(cmd, ct_do_create,
+			   cmd->cmd == CMD_ADD ? "added" : "created", false);
+}
 
+/* -F, alone or as a line of -R */
+void ct_do_flush(struct ct_cmd *cmd, struct ct_sess *s)
+{
+	struct ct_kfilter kf;
+	int r;
+
+	memset(&kf, 0, sizeof(kf));
+	kf.family = cmd->family;
+	r = ct_nl_flush(s->nl, &kf);
+	/* upstream prints this before it looks at the result */
+	warn_msg("connection tracking table has been emptied.");
+	if (r < 0)
+		ct_op_failed(cmd->cmd, r);
+}
+
+int ct_cmd_flush(struct ct_cmd *cmd)
+{
+	ct_do_flush(cmd, ct_sess_get(false));
 	ct_sess_close();
-	warn_msg("%lu flow entries have been %s.", n,
-		 cmd->cmd == CMD_ADD ? "added" : "created");
 	return 0;
-}
-
-int ct_cmd_update(struct ct_cmd *cmd)
-{
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_update(cmd, s);
-
-	ct_sess_close();
-	warn_msg("%lu flow entries have been updated.", n);
-	return n ? 0 : OTHER_PROBLEM;
-}
-
-int ct_cmd_delete(struct ct_cmd *cmd)
-{
-	struct ct_sess *s = ct_sess_get(false);
-	unsigned long n = ct_do_delete(cmd, s);
-
-	ct_sess_close();
-	warn_msg("%lu flow entries have been deleted.", n);
-	return n ? 0 : OTHER_PROBLEM;
 }

@@ -11,7 +11,6 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "conntrack.h"
 #include "conntrack_modify.h"
 #include "lib/err.h"
 #include "lib/out.h"
@@ -247,4 +246,9 @@ unsigned long ct_do_update(struct ct_cmd *cmd, struct ct_sess *s)
 		ct_op_failed(CMD_UPDATE, r);
 	s->cb = NULL;
 	return u.count;
+}
+
+int ct_cmd_update(struct ct_cmd *cmd)
+{
+	return ct_sess_run(cmd, ct_do_update, "updated", true);
 }

@@ -6,6 +6,7 @@
 
 #include "applets/conntrackd.h"
 #include "config/conf.h"
+#include "lib/err.h"
 #include "sync/ctl.h"
 #include "sync/log.h"
 
@@ -29,7 +30,7 @@ int conntrackd_request(const struct conf *conf, int code)
 {
 	char buf[65536];
 	ssize_t n;
-	int fd;
+	int fd, werr = 0;
 
 	fd = ctl_connect(conf->general.unix_path);
 	if (fd < 0) {
@@ -47,9 +48,13 @@ int conntrackd_request(const struct conf *conf, int code)
 			continue;
 		if (n <= 0)
 			break;
-		if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+		werr = write_all(STDOUT_FILENO, buf, (size_t)n);
+		if (werr < 0)
 			break;
 	}
 	close(fd);
-	return 0;
+	/* the answer could not be passed on: say so (a closed pipe aside) */
+	if (werr < 0 && werr != -EPIPE)
+		log_err("write error: %s", err_str(-werr));
+	return werr < 0;
 }

@@ -1,10 +1,12 @@
 /* ctbox: one binary, dispatched on the name it was called by. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "applets.h"
 #include "lib/err.h"
@@ -46,7 +48,8 @@ static void usage(FILE *f)
 	fprintf(f, "ctbox v%s: conntrack-tools in one binary\n"
 		"Usage: ctbox APPLET [ARGS...]\n"
 		"       ctbox --list\n"
-		"       ctbox --install [-s] DIR   (symlinks DIR/APPLET -> ctbox)\n"
+		"       ctbox --install [-s] [-f] DIR   (symlinks DIR/APPLET -> ctbox;\n"
+		"                               -f replaces files that are not)\n"
 		"       APPLET [ARGS...]   (called through a link named APPLET)\n"
 		"Applets:", CTBOX_VERSION);
 	for (i = 0; i < N_APPLETS; i++)
@@ -54,37 +57,81 @@ static void usage(FILE *f)
 	fputc('\n', f);
 }
 
+/* Whether path is this binary already: a symbolic link to it, or a
+ * hard link. */
+static bool is_self(const char *path, const struct stat *self)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return false;
+	return st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+}
+
+/* DIR/APPLET -> this binary, made under a temporary name and renamed over
+ * the final one, so that the name never points nowhere.  A file there
+ * that is not this binary is left alone unless force.  Returns 0, or 1
+ * after saying what went wrong. */
+static int install_one(const char *dir, const char *name, const char *self,
+		       const struct stat *self_st, bool force)
+{
+	char link[PATH_MAX], tmp[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(link, sizeof(link), "%s/%s", dir, name) >=
+	    sizeof(link) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.ctbox-%ld", dir, name,
+			     (long)getpid()) >= sizeof(tmp)) {
+		fprintf(stderr, "ctbox: %s: path too long\n", dir);
+		return 1;
+	}
+	if (lstat(link, &st) == 0 && !force && !is_self(link, self_st)) {
+		fprintf(stderr, "ctbox: %s: exists and is not ctbox, left alone "
+			"(-f replaces it)\n", link);
+		return 1;
+	}
+	unlink(tmp);		/* a leftover of an interrupted run */
+	if (symlink(self, tmp) < 0) {
+		fprintf(stderr, "ctbox: %s: %s\n", tmp, err_str(errno));
+		return 1;
+	}
+	if (rename(tmp, link) < 0) {
+		fprintf(stderr, "ctbox: %s: %s\n", link, err_str(errno));
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
 /* Create DIR/APPLET symlinks to this binary.  -s is accepted for
  * busybox's sake; links are always symbolic, so that replacing the binary
  * updates every applet. */
-static int install(const char *dir)
+static int install(const char *dir, bool force)
 {
-	char self[PATH_MAX], link[PATH_MAX];
+	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat self_st;
 	size_t i;
 	int rc = 0;
 
-	if (n < 0) {
+	if (n < 0 || (self[n] = '\0', stat(self, &self_st) < 0)) {
 		fprintf(stderr, "ctbox: cannot find own path: %s\n", err_str(errno));
 		return 1;
 	}
-	self[n] = '\0';
-	for (i = 0; i < N_APPLETS; i++) {
-		int r;
-
-		if (snprintf(link, sizeof(link), "%s/%s", dir, applets[i].name) >=
-		    (int)sizeof(link)) {
-			fprintf(stderr, "ctbox: %s: path too long\n", dir);
-			return 1;
-		}
-		unlink(link);
-		r = symlink(self, link);
-		if (r < 0) {
-			fprintf(stderr, "ctbox: %s: %s\n", link, err_str(errno));
-			rc = 1;
-		}
-	}
+	for (i = 0; i < N_APPLETS; i++)
+		rc |= install_one(dir, applets[i].name, self, &self_st, force);
 	return rc;
+}
+
+/* Applets that do not name themselves in messages get their own name;
+ * every output they leave unwritten is said at exit. */
+static int run(const struct applet *a, int argc, char **argv)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "%s: ", a->name);
+	err_set_prefix(prefix);
+	ctbox_exit(a->main(argc, argv));
 }
 
 int main(int argc, char **argv)
@@ -96,7 +143,7 @@ int main(int argc, char **argv)
 		name++;
 	a = find(name);
 	if (a)
-		return a->main(argc, argv);
+		return run(a, argc, argv);
 	if (strcmp(name, "ctbox") != 0) {
 		fprintf(stderr, "ctbox: applet not found: %s\n", name);
 		return 127;
@@ -113,13 +160,20 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--install") == 0) {
-		int sym = argc > 2 && strcmp(argv[2], "-s") == 0;
+		bool force = false;
+		int i = 2;
 
-		if (argc != 3 + sym) {
+		for (; i < argc - 1; i++) {
+			if (strcmp(argv[i], "-f") == 0)
+				force = true;
+			else if (strcmp(argv[i], "-s") != 0)
+				break;
+		}
+		if (i != argc - 1) {
 			usage(stderr);
 			return 1;
 		}
-		return install(argv[2 + sym]);
+		return install(argv[i], force);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
@@ -130,5 +184,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ctbox: applet not found: %s\n", argv[1]);
 		return 127;
 	}
-	return a->main(argc - 1, argv + 1);
+	return run(a, argc - 1, argv + 1);
 }

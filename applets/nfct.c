@@ -37,6 +37,12 @@ static const char *const subsys_names[] = {
 	[SUBSYS_VERSION] = "version",
 };
 
+static int (*const subsys_main[])(int argc, char **argv, enum nfct_cmd cmd,
+				   struct nl *nl) = {
+	[SUBSYS_TIMEOUT] = nfct_timeout_main,
+	[SUBSYS_HELPER] = nfct_helper_main,
+};
+
 /* Any prefix of a name selects it, the empty word included, as 1.4.7. */
 static int match(const char *const *names, int n, const char *word)
 {
@@ -52,12 +58,6 @@ static int match(const char *const *names, int n, const char *word)
 static void usage(const char *argv0)
 {
 	say_err("Usage: %s command subsystem [parameters]...", argv0);
-}
-
-int nfct_nl_error(int err)
-{
-	warn_msg("netlink error: %s", err_str(err < 0 ? -err : err));
-	return 1;
 }
 
 static const char version_text[] =
@@ -115,10 +115,7 @@ int nfct_main(int argc, char **argv)
 		warn_msg("cannot open netlink: %s", err_str(errno));
 		ctbox_exit(255);
 	}
-	if (sub == SUBSYS_TIMEOUT)
-		rc = nfct_timeout_main(argc, argv, cmd, nl);
-	else
-		rc = nfct_helper_main(argc, argv, cmd, nl);
+	rc = subsys_main[sub](argc, argv, cmd, nl);
 	nl_close(nl);
 	ctbox_exit(rc);
 }

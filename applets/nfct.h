@@ -1,4 +1,5 @@
-/* nfct internals shared by the dispatcher and the subsystems. */
+/* nfct internals: the dispatcher (nfct.c) calls the subsystems
+ * (nfct_timeout.c, nfct_helper.c), which call nfct_common.c. */
 #ifndef CTBOX_APPLET_NFCT_H
 #define CTBOX_APPLET_NFCT_H
 
@@ -31,7 +32,9 @@ int nfct_helper_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl);
 void nfct_timeout_print(struct out *o, const struct timeout_policy *p);
 void nfct_helper_print(struct out *o, const struct helper *h);
 
-/* "netlink error: <text>" and the exit status 1. */
+/* nfct_common.c, shared by the subsystems: "netlink error: <text>",
+ * and any other message, each returning the exit status 1. */
 int nfct_nl_error(int err);
+int nfct_fail(const char *msg);
 
 #endif

@@ -26,16 +26,10 @@ static int print_helper(const struct helper *h, void *data)
 	return 0;
 }
 
-static int fail(const char *msg)
-{
-	warn_msg("%s", msg);
-	return 1;
-}
-
 static int parse_l3(const char *s, struct helper *h)
 {
 	if (nfct_l3_parse(s, &h->l3) < 0)
-		return fail("unknown layer 3 protocol");
+		return nfct_fail("unknown layer 3 protocol");
 	h->present |= HELPER_F_L3;
 	return 0;
 }
@@ -48,7 +42,7 @@ static int parse_l4(const char *s, struct helper *h)
 	else if (strcmp(s, "udp") == 0)
 		h->l4 = 17;
 	else
-		return fail("unsupported layer 4 protocol");
+		return nfct_fail("unsupported layer 4 protocol");
 	h->present |= HELPER_F_L4;
 	return 0;
 }
@@ -62,7 +56,7 @@ static int parse_known(char **argv, struct helper *h)
 		return 1;
 	l3 = h->l3;
 	if (helper_builtin(argv[3], h->l4, h) < 0)
-		return fail("that helper is not supported");
+		return nfct_fail("that helper is not supported");
 	h->l3 = l3;
 	return 0;
 }
@@ -85,13 +79,13 @@ int nfct_helper_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 	switch (cmd) {
 	case NFCT_CMD_LIST:
 		if (argc > 3)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		return run(nl, HELPER_REQ_LIST, NULL, print_helper);
 	case NFCT_CMD_ADD:
 		/* 1.4.7 ignores words after PROTO (no queue number or
 		 * policy is ever sent); so do we. */
 		if (argc < 6)
-			return fail("missing parameters\nsyntax: nfct add "
+			return nfct_fail("missing parameters\nsyntax: nfct add "
 				    "helper name family protocol");
 		if (parse_known(argv, &h))
 			return 1;
@@ -99,9 +93,9 @@ int nfct_helper_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 	case NFCT_CMD_DELETE:
 	case NFCT_CMD_GET:
 		if (argc < 4)
-			return fail("missing helper policy name");
+			return nfct_fail("missing helper policy name");
 		if (argc > 6)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		if (helper_name_set(&h, argv[3]) < 0) {
 			warn_msg("helper name too long: `%s' (at most %d "
 				 "characters)", argv[3], HELPER_NAME_MAX - 1);
@@ -116,11 +110,11 @@ int nfct_helper_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 		return run(nl, HELPER_REQ_GET, &h, print_helper);
 	case NFCT_CMD_FLUSH:
 		if (argc > 3)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		return run(nl, HELPER_REQ_FLUSH, NULL, NULL);
 	case NFCT_CMD_DISABLE:
 		if (argc < 6)
-			return fail("missing parameters\nsyntax: nfct disable "
+			return nfct_fail("missing parameters\nsyntax: nfct disable "
 				    "helper name family protocol");
 		if (parse_known(argv, &h))
 			return 1;

@@ -36,12 +36,6 @@ static int print_policy(const struct timeout_policy *p, void *data)
 	return 0;
 }
 
-static int fail(const char *msg)
-{
-	warn_msg("%s", msg);
-	return 1;
-}
-
 static int set_name(struct timeout_policy *p, const char *name)
 {
 	if (timeout_name_set(p, name) < 0) {
@@ -60,11 +54,11 @@ static int parse_policy(int argc, char **argv, int i,
 	const char *proto = argv[i + 1];
 
 	if (nfct_l3_parse(argv[i], &p->l3) < 0) {
-		fail("unknown layer 3 protocol");
+		nfct_fail("unknown layer 3 protocol");
 		return -1;
 	}
 	if (nfct_l4_parse(proto, &p->l4) < 0) {
-		fail("unknown layer 4 protocol");
+		nfct_fail("unknown layer 4 protocol");
 		return -1;
 	}
 	p->present |= TIMEOUT_F_L3 | TIMEOUT_F_L4;
@@ -73,7 +67,7 @@ static int parse_policy(int argc, char **argv, int i,
 		int idx, r;
 
 		if (i + 1 >= argc) {
-			fail("missing value for this timeout");
+			nfct_fail("missing value for this timeout");
 			return -1;
 		}
 		idx = timeout_state_index(p->l4, argv[i]);
@@ -118,11 +112,11 @@ int nfct_timeout_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 	switch (cmd) {
 	case NFCT_CMD_LIST:
 		if (argc > 3)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		return run(nl, TIMEOUT_REQ_LIST, NULL, print_policy);
 	case NFCT_CMD_ADD:
 		if (argc < 6)
-			return fail("missing parameters\nsyntax: nfct add timeout "
+			return nfct_fail("missing parameters\nsyntax: nfct add timeout "
 				    "name family protocol state1 timeout1 ...");
 		if (set_name(&p, argv[3]) < 0 ||
 		    parse_policy(argc, argv, 4, &p) < 0)
@@ -131,9 +125,9 @@ int nfct_timeout_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 	case NFCT_CMD_DELETE:
 	case NFCT_CMD_GET:
 		if (argc < 4)
-			return fail("missing timeout policy name");
+			return nfct_fail("missing timeout policy name");
 		if (argc > 4)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		if (set_name(&p, argv[3]) < 0)
 			return 1;
 		if (cmd == NFCT_CMD_DELETE)
@@ -141,18 +135,18 @@ int nfct_timeout_main(int argc, char **argv, enum nfct_cmd cmd, struct nl *nl)
 		return run(nl, TIMEOUT_REQ_GET, &p, print_policy);
 	case NFCT_CMD_FLUSH:
 		if (argc > 3)
-			return fail("too many arguments");
+			return nfct_fail("too many arguments");
 		return run(nl, TIMEOUT_REQ_FLUSH, NULL, NULL);
 	case NFCT_CMD_DEFAULT_SET:
 		if (argc < 6)
-			return fail("missing parameters\nsyntax: nfct default-set "
+			return nfct_fail("missing parameters\nsyntax: nfct default-set "
 				    "timeout family protocol state1 timeout1...");
 		if (parse_policy(argc, argv, 3, &p) < 0)
 			return 1;
 		return run(nl, TIMEOUT_REQ_DEFAULT_SET, &p, NULL);
 	case NFCT_CMD_DEFAULT_GET:
 		if (argc < 5)
-			return fail("missing parameters\nsyntax: nfct default-get "
+			return nfct_fail("missing parameters\nsyntax: nfct default-get "
 				    "timeout family protocol");
 		/* Words after PROTO are ignored, as by 1.4.7. */
 		if (parse_policy(5, argv, 3, &p) < 0)

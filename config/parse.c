@@ -11,7 +11,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <syslog.h>
 
 #include "config/parse_int.h"
+#include "lib/proto.h"
 
 /* The reference's scanner warns about legacy mode names as it reads
  * them, whatever the grammar then makes of the token. */
@@ -333,8 +333,7 @@ static bool proto_item(struct parser *ps, void *arg)
 {
 	struct conf_filter *f = arg;
 	char name[64];
-	struct protoent *pe;
-	size_t i;
+	int num;
 
 	if (parse_is_kw(ps, KW_TCP))
 		snprintf(name, sizeof(name), "tcp");
@@ -345,23 +344,13 @@ static bool proto_item(struct parser *ps, void *arg)
 	else
 		return parse_syntax(ps);
 
-	/* glibc finds "SCTP" through the alias in /etc/protocols; musl only
-	 * knows the lowercase names, so try those too. */
-	pe = getprotobyname(name);
-	if (!pe) {
-		char low[64];
-
-		for (i = 0; name[i] && i < sizeof(low) - 1; i++)
-			low[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
-				 (char)(name[i] - 'A' + 'a') : name[i];
-		low[i] = '\0';
-		pe = getprotobyname(low);
-	}
-	if (!pe || pe->p_proto < 0 || pe->p_proto > 255)
+	/* the protocols database as glibc reads it, whatever the libc */
+	num = proto_etc_num(name);
+	if (num < 0)
 		parse_warn(ps, ps->tok.line, "getprotobyname() cannot find "
 			   "protocol `%s' in /etc/protocols", name);
 	else
-		f->protos[pe->p_proto / 8] |= (uint8_t)(1u << (pe->p_proto % 8));
+		f->protos[num / 8] |= (uint8_t)(1u << (num % 8));
 	parse_next(ps);
 	return true;
 }

@@ -161,12 +161,26 @@ void say_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+int err_stdout_status(int code)
+{
+	int r = out_close(out_stdout);
+
+	/* A few texts (conntrackd's) go through stdio, which may have
+	 * failed at an earlier fflush(): errno still says why then. */
+	if (r == 0 && (fflush(stdout) == EOF || ferror(stdout)))
+		r = errno > 0 ? -errno : -EIO;
+	if (r == 0)
+		return code;
+	/* a reader that went away is no news to the user */
+	if (r != -EPIPE)
+		warn_msg("write error: %s", err_str(-r));
+	return code ? code : 1;
+}
+
 void ctbox_exit(int code)
 {
 	out_flush(out_stderr);
-	if (out_close(out_stdout) < 0 && code == 0)
-		code = 1;
-	exit(code);
+	exit(err_stdout_status(code));
 }
 
 void die(int code, const char *fmt, ...)

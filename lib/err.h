@@ -30,7 +30,11 @@ void die(int code, const char *fmt, ...)
  * time to run it; its warnings were shown the first time). */
 void err_quiet(int on);
 
-/* Flush stdout and exit; a failed stdout write becomes exit 1. */
+/* Flush stdout (ours and stdio's); a failed write is said ("write
+ * error: <errno text>", silent for a closed pipe) and turns exit status
+ * 0 into 1.  Returns the status to exit with. */
+int err_stdout_status(int code);
+/* Flush stdout as err_stdout_status() does and exit. */
 void ctbox_exit(int code) __attribute__((noreturn));
 
 #endif

@@ -304,35 +304,61 @@ static int etc_split(char *line, struct etc_proto *e)
 	return 0;
 }
 
-/* Walk /etc/protocols; match() decides, the first hit wins. */
+/* Without /etc/protocols (an initramfs, a bare chroot) the names conntrack
+ * can track still resolve: the lines of Debian's netbase file for them,
+ * so that both libcs and every root answer alike. */
+static const char *const etc_builtin[] = {
+	"icmp 1 ICMP", "igmp 2 IGMP", "tcp 6 TCP", "udp 17 UDP",
+	"dccp 33 DCCP", "ipv6 41 IPv6", "gre 47 GRE", "esp 50 IPSEC-ESP",
+	"ah 51 IPSEC-AH", "ipv6-icmp 58 IPv6-ICMP", "sctp 132 SCTP",
+	"udplite 136 UDPLite",
+};
+
+/* One entry against a name (its official name or an alias, exact case
+ * as glibc's getprotobyname compares) or a number; its number or -1. */
+static int etc_match(char *line, const char *name, int num, char *out,
+		     size_t outlen)
+{
+	struct etc_proto e;
+	int i;
+
+	if (etc_split(line, &e) < 0)
+		return -1;
+	if (name) {
+		for (i = 0; i < e.nwords; i++)
+			if (i != 1 && strcmp(e.words[i], name) == 0)
+				return e.num;
+		return -1;
+	}
+	if (e.num != num)
+		return -1;
+	if (out) {
+		strncpy(out, e.words[0], outlen - 1);
+		out[outlen - 1] = '\0';
+	}
+	return e.num;
+}
+
+/* The first entry of /etc/protocols that matches, else of etc_builtin
+ * when the file cannot be opened. */
 static int etc_lookup(const char *name, int num, char *out, size_t outlen)
 {
 	char line[1024];
-	struct etc_proto e;
 	FILE *f = fopen("/etc/protocols", "re");
-	int r = -ENOENT, i;
+	int r = -ENOENT;
+	size_t i;
 
-	if (!f)
-		return -ENOENT;
-	while (r < 0 && fgets(line, sizeof(line), f)) {
-		if (etc_split(line, &e) < 0)
-			continue;
-		if (name) {
-			if (strcmp(e.words[0], name) == 0)
-				r = e.num;
-			for (i = 2; r < 0 && i < e.nwords; i++)
-				if (strcmp(e.words[i], name) == 0)
-					r = e.num;
-		} else if (e.num == num) {
-			r = e.num;
-			if (out) {
-				strncpy(out, e.words[0], outlen - 1);
-				out[outlen - 1] = '\0';
-			}
+	if (!f) {
+		for (i = 0; r < 0 && i < N(etc_builtin); i++) {
+			snprintf(line, sizeof(line), "%s", etc_builtin[i]);
+			r = etc_match(line, name, num, out, outlen);
 		}
+		return r < 0 ? -ENOENT : r;
 	}
+	while (r < 0 && fgets(line, sizeof(line), f))
+		r = etc_match(line, name, num, out, outlen);
 	fclose(f);
-	return r;
+	return r < 0 ? -ENOENT : r;
 }
 
 int proto_etc_name(uint8_t num, char *buf, size_t len)
@@ -340,6 +366,11 @@ int proto_etc_name(uint8_t num, char *buf, size_t len)
 	int r = etc_lookup(NULL, num, buf, len);
 
 	return r < 0 ? r : 0;
+}
+
+int proto_etc_num(const char *name)
+{
+	return etc_lookup(name, -1, NULL, 0);
 }
 
 const struct proto *proto_by_num(uint8_t num)

@@ -60,6 +60,11 @@ const struct proto *proto_find(const char *name, uint8_t *num);
 const struct proto *proto_by_num(uint8_t num);
 /* The official /etc/protocols name of num into buf; -ENOENT if none. */
 int proto_etc_name(uint8_t num, char *buf, size_t len);
+/* The number of a protocols database name or alias, compared as glibc's
+ * getprotobyname() does (exact case); -ENOENT if none.  Our own reader:
+ * musl's getprotobyname() knows only a built-in list of lowercase names.
+ * Without /etc/protocols, the names conntrack can track still resolve. */
+int proto_etc_num(const char *name);
 /* A state name of p (exact case); -1 if unknown. */
 int proto_state(const struct proto *p, const char *name);
 

@@ -1,12 +1,12 @@
 /* Timeout policy and helper model: state tables and command-line words
  * (see timeout.h). */
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "proto.h"
 #include "timeout.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -115,8 +115,8 @@ static const struct {
 
 int nfct_l4_parse(const char *s, uint8_t *l4)
 {
-	const struct protoent *pe;
 	size_t i;
+	int num;
 
 	for (i = 0; i < N(l4_names); i++) {
 		if (strcmp(l4_names[i].name, s) == 0) {
@@ -128,10 +128,10 @@ int nfct_l4_parse(const char *s, uint8_t *l4)
 		return -EINVAL;
 	/* Any other protocol of the database: it has no states, but
 	 * default-get and the kernel's answer still apply to it. */
-	pe = getprotobyname(s);
-	if (!pe || pe->p_proto < 0 || pe->p_proto > 255)
+	num = proto_etc_num(s);
+	if (num < 0)
 		return -EINVAL;
-	*l4 = (uint8_t)pe->p_proto;
+	*l4 = (uint8_t)num;
 	return 0;
 }
 

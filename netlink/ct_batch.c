@@ -121,12 +121,6 @@ int ct_batch_update(struct ct_batch *b, const struct ct *ct, bool get,
 		     NULL);
 }
 
-int ct_batch_create(struct ct_batch *b, const struct ct *ct, uint32_t *seq)
-{
-	return queue(b, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, ct,
-		     CT_BUILD_CONFIRMED, NL_BATCH_COST_ERR, seq);
-}
-
 bool ct_batch_full(const struct ct_batch *b)
 {
 	return nl_batch_full(b->nb);
@@ -140,6 +134,11 @@ size_t ct_batch_pending(const struct ct_batch *b)
 int ct_batch_flush(struct ct_batch *b)
 {
 	return nl_batch_flush(b->nb);
+}
+
+int ct_batch_wait(struct ct_batch *b)
+{
+	return nl_batch_wait(b->nb);
 }
 
 int ct_batch_send(struct ct_batch *b)

@@ -30,13 +30,14 @@ int ct_batch_delete(struct ct_batch *b, const struct ct *ct, uint32_t *seq);
  * seq + 1. */
 int ct_batch_update(struct ct_batch *b, const struct ct *ct, bool get,
 		    uint32_t *seq);
-/* Create (flags: NLM_F_CREATE / NLM_F_EXCL are added for you). */
-int ct_batch_create(struct ct_batch *b, const struct ct *ct, uint32_t *seq);
 
 bool ct_batch_full(const struct ct_batch *b);
 size_t ct_batch_pending(const struct ct_batch *b);
 /* Send and drain: every report reaches the callback before it returns. */
 int ct_batch_flush(struct ct_batch *b);
+/* Wait for the batch in flight and deliver its reports; its send error
+ * if it could not be sent (then none of its requests ran). */
+int ct_batch_wait(struct ct_batch *b);
 /* Send without waiting (nl_batch_send): the reports of the previous send
  * reach the callback before it returns, those of this one at the next
  * send, flush or wait. */

@@ -312,7 +312,9 @@ static void scheduler_setup(const struct conf_general *g)
 {
 	struct sched_param p = { .sched_priority = g->sched_priority };
 
-	if (sched_setscheduler(0, g->sched_policy, &p) < 0)
+	/* the kernel call itself: musl's sched_setscheduler() only returns
+	 * ENOSYS (POSIX has it per process, Linux per thread) */
+	if (syscall(SYS_sched_setscheduler, 0, g->sched_policy, &p) < 0)
 		log_warn("scheduler configuration failed: %s",
 			 err_str(errno));
 }

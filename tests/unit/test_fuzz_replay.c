@@ -1,9 +1,14 @@
 /* A small deterministic fuzzer for the test suite (no libFuzzer needed):
  * valid ctnetlink messages are built, then mutated (bit flips, byte sets,
  * truncations, length fields), and each one goes through the fuzz target.
+ * The sync wire target replays its libFuzzer corpus (tests/fuzz/corpus/
+ * wire, seeded from the 1.4.7 captures) and mutations of every file.
  * Under `make SAN=1 check` any overflow or UB is a failure. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -15,6 +20,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #include "../fuzz/fuzz_ct_nl.c"
 
+/* the wire target under its own name: both define the libFuzzer entry */
+#define LLVMFuzzerTestOneInput fuzz_wire_one
+#include "../fuzz/fuzz_wire.c"
+#undef LLVMFuzzerTestOneInput
+
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(void)
@@ -23,6 +33,28 @@ static uint32_t rnd(void)
 	rnd_state ^= rnd_state >> 7;
 	rnd_state ^= rnd_state << 17;
 	return (uint32_t)rnd_state;
+}
+
+/* 1 to 4 random edits of m[0..n): bit flips, random, 0xff or small
+ * bytes (attribute types and lengths), a cut to no less than min bytes;
+ * returns the new length. */
+static size_t mutate(uint8_t *m, size_t n, size_t min)
+{
+	size_t k = 1 + rnd() % 4, j;
+
+	for (j = 0; j < k; j++) {
+		size_t at = rnd() % n;
+
+		switch (rnd() % 6) {
+		case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
+		case 1: m[at] = (uint8_t)rnd(); break;
+		case 2: if (n > min) n = min + rnd() % (n - min + 1); break;
+		case 3: m[at] = 0xff; break;
+		case 4: m[at & ~(size_t)3] = (uint8_t)(rnd() % 64); break;
+		case 5: m[at | 3] = (uint8_t)(rnd() % 40); break;
+		}
+	}
+	return n;
 }
 
 static size_t seed(int kind, uint8_t *buf, size_t size)
@@ -57,6 +89,58 @@ static size_t seed(int kind, uint8_t *buf, size_t size)
 	return nlh ? nlh->nlmsg_len : 0;
 }
 
+/* Mutate a copy of one corpus input n times through the wire target. */
+static int mutate_wire(const uint8_t *in, size_t len, int n)
+{
+	static uint8_t m[WIRE_RECV_MAX];
+	int i, runs = 0;
+
+	for (i = 0; i < n && len > 0; i++) {
+		memcpy(m, in, len);
+		fuzz_wire_one(m, mutate(m, len, 1));
+		runs++;
+	}
+	return runs;
+}
+
+static void replay_wire_corpus(void)
+{
+	static uint8_t buf[WIRE_RECV_MAX];
+	const char *top = getenv("TOP");
+	char dir[512], path[1024];
+	int files = 0, runs = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/wire",
+		 top ? top : ".");
+	d = opendir(dir);
+	CHECK(d != NULL, "wire corpus at %s", dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t n;
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		fuzz_wire_one(buf, n);
+		runs += 1 + mutate_wire(buf, n, 200);
+		files++;
+	}
+	closedir(d);
+	CHECK(files >= 85, "%d wire corpus files replayed", files);
+	CHECK(runs > files * 100,
+	      "%d wire datagrams (corpus and mutations) decoded without a fault",
+	      runs);
+}
+
 int main(void)
 {
 	static _Alignas(8) uint8_t base[4096], m[4096];
@@ -68,24 +152,15 @@ int main(void)
 		CHECK(len > 0, "seed %d builds", kind);
 		LLVMFuzzerTestOneInput(base, len);
 		for (i = 0; i < 3000; i++) {
-			size_t n = len, j, k = 1 + rnd() % 4;
+			size_t n;
 
 			memcpy(m, base, len);
-			for (j = 0; j < k; j++) {
-				size_t at = rnd() % n;
-
-				switch (rnd() % 5) {
-				case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
-				case 1: m[at] = (uint8_t)rnd(); break;
-				case 2: n = 16 + rnd() % (n - 15); break;
-				case 3: m[at] = 0xff; break;
-				case 4: m[at & ~3u] = (uint8_t)(rnd() % 64); break;
-				}
-			}
+			n = mutate(m, len, 16);
 			LLVMFuzzerTestOneInput(m, n);
 			runs++;
 		}
 	}
 	CHECK(runs == 18 * 3000, "%d mutated messages parsed and printed without a crash", runs);
+	replay_wire_corpus();
 	T_DONE();
 }
