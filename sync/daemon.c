@@ -103,6 +103,15 @@ static int signals_setup(sigset_t *wait_mask)
 	return sigprocmask(SIG_BLOCK, &block, wait_mask) < 0 ? -errno : 0;
 }
 
+/* The kernel call itself: musl's sched_setscheduler() only returns
+ * ENOSYS (POSIX has it per process, Linux per thread). */
+static int set_scheduler(int policy, int priority)
+{
+	struct sched_param p = { .sched_priority = priority };
+
+	return (int)syscall(SYS_sched_setscheduler, 0, policy, &p);
+}
+
 /* A forked child is a plain process: SIGTERM ends it wherever it is
  * blocked, and it does not compete with the loop at real-time priority.
  * SIGPIPE stays ignored, so a vanished reader is a write error the child
@@ -110,7 +119,6 @@ static int signals_setup(sigset_t *wait_mask)
  * not to a child that outlives it. */
 static void child_reset(void)
 {
-	struct sched_param p = { .sched_priority = 0 };
 	sigset_t none;
 
 	if (lock_fd >= 0)
@@ -119,8 +127,7 @@ static void child_reset(void)
 	set_handlers(SIG_DFL, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* the raw system call: musl's sched_setscheduler() is a stub */
-	if (syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &p) < 0)
+	if (set_scheduler(SCHED_OTHER, 0) < 0)
 		log_warn("dump child keeps the daemon's scheduling: %s",
 			 err_str(errno));
 }
@@ -310,11 +317,7 @@ static void lock_release(const char *path)
 
 static void scheduler_setup(const struct conf_general *g)
 {
-	struct sched_param p = { .sched_priority = g->sched_priority };
-
-	/* the kernel call itself: musl's sched_setscheduler() only returns
-	 * ENOSYS (POSIX has it per process, Linux per thread) */
-	if (syscall(SYS_sched_setscheduler, 0, g->sched_policy, &p) < 0)
+	if (set_scheduler(g->sched_policy, g->sched_priority) < 0)
 		log_warn("scheduler configuration failed: %s",
 			 err_str(errno));
 }
