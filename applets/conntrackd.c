@@ -268,7 +268,7 @@ static int parse(int argc, char **argv, struct cli *c)
 static int load_config(const char *path, struct conf *conf)
 {
 	struct conf_error err;
-	char buf[512];
+	char buf[CONF_MSG_LEN + 400];
 	unsigned int w;
 	int r;
 

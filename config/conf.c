@@ -48,6 +48,7 @@ void conf_defaults(struct conf *c)
 void conf_free(struct conf *c)
 {
 	free(c->general.filter.addrs);
+	addr_set_free(c->general.filter.addr_set);
 	free(c->sync.exp_helpers);
 	free(c->helper.v);
 	conf_defaults(c);

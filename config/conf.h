@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/addr_set.h"
+
 #define CONF_DEFAULT_PATH	"/etc/conntrackd/conntrackd.conf"
 #define CONF_DEFAULT_LOGFILE	"/var/log/conntrackd.log"
 #define CONF_DEFAULT_STATS_LOGFILE "/var/log/conntrackd-stats.log"
@@ -133,7 +135,8 @@ struct conf_filter {
 	uint8_t protos[256 / 8];	/* bit n: l4 protocol number n */
 	enum conf_filter_policy addr_policy;
 	unsigned int naddrs;
-	struct conf_filter_addr *addrs;	/* owned */
+	struct conf_filter_addr *addrs;	/* owned, file order, no repeats */
+	struct addr_set *addr_set;	/* owned, the same for lookups */
 	enum conf_filter_policy state_policy;
 	uint32_t tcp_states;		/* bits of enum conf_tcp_state */
 };
@@ -225,7 +228,10 @@ struct conf {
 /* What went wrong (and what is only worth a warning).  The first error is
  * kept with its line and symbol; later ones are counted.  Texts are the
  * reference's, without its "[ERROR] "/"[WARNING] " tag. */
-#define CONF_MSG_LEN	192
+/* room for a whole token as the lexer keeps it (LEX_TEXT_MAX - 1 = 511
+ * bytes) and the words around it: 1.4.7 prints symbols whole */
+#define CONF_MSG_LEN	640
+#define CONF_SYMBOL_LEN	512
 #define CONF_WARN_MAX	16
 
 enum conf_err_kind {
@@ -245,7 +251,7 @@ struct conf_error {
 	enum conf_err_kind kind;	/* of the first error */
 	int line;			/* of the first error; 0 = whole file */
 	int errnum;			/* CONF_ERR_OPEN: errno */
-	char symbol[64];		/* CONF_ERR_SYNTAX: offending token */
+	char symbol[CONF_SYMBOL_LEN];	/* CONF_ERR_SYNTAX: offending token */
 	char text[CONF_MSG_LEN];	/* the first error, reference wording */
 	unsigned int nwarn;		/* warnings kept (max CONF_WARN_MAX) */
 	unsigned int nwarn_total;	/* warnings seen */

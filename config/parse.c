@@ -95,11 +95,13 @@ bool parse_syntax(struct parser *ps)
 	struct conf_error *e = ps->err;
 	bool first = e->count == 0;
 
+	/* a token past the lexer's limit is shown cut, and marked so */
 	parse_error(ps, CONF_ERR_SYNTAX, ps->tok.line,
-		    "parsing config file in line (%d), symbol '%.60s': "
-		    "syntax error", ps->tok.line, ps->tok.text);
+		    "parsing config file in line (%d), symbol '%s%s': "
+		    "syntax error", ps->tok.line, ps->tok.text,
+		    ps->tok.too_long ? "..." : "");
 	if (first)
-		snprintf(e->symbol, sizeof(e->symbol), "%.63s", ps->tok.text);
+		snprintf(e->symbol, sizeof(e->symbol), "%s", ps->tok.text);
 	return false;
 }
 
@@ -353,29 +355,45 @@ static bool proto_item(struct parser *ps, void *arg)
 	return true;
 }
 
+/* The address array holds 16, then doubles each time it is full (its
+ * count a power of two): a list of thousands is not quadratic. */
+static bool addrs_full(unsigned int n)
+{
+	return n == 0 || (n >= 16 && (n & (n - 1)) == 0);
+}
+
 static void filter_add_addr(struct parser *ps, struct conf_filter *f,
 			    const struct conf_filter_addr *a, int line)
 {
 	struct conf_filter_addr *v;
-	size_t alen = a->addr.family == AF_INET ? 4 : 16;
-	unsigned int i;
+	int r;
 
-	/* 1.4.7 takes a repeated address silently; keep one copy */
-	for (i = 0; i < f->naddrs; i++)
-		if (f->addrs[i].addr.family == a->addr.family &&
-		    f->addrs[i].prefix == a->prefix &&
-		    memcmp(&f->addrs[i].addr.v6, &a->addr.v6, alen) == 0)
-			return;
+	if (!f->addr_set && !(f->addr_set = addr_set_new())) {
+		parse_error(ps, CONF_ERR_SEMANTIC, line, "%s", PARSE_OOM_TEXT);
+		return;
+	}
 	if (f->naddrs >= 65536) {
 		parse_warn(ps, line, "too many IP in the ignore pool!");
 		return;
 	}
-	v = realloc(f->addrs, (f->naddrs + 1) * sizeof(*v));
-	if (!v) {
+	/* 1.4.7 takes a repeated address silently; keep one copy */
+	r = addr_set_add(f->addr_set, a->addr.family, &a->addr.v6, a->prefix);
+	if (r == 0)
+		return;
+	if (r == -EINVAL)
+		r = 1;	/* "/-1": taken, as before, and it never matches */
+	if (r > 0 && addrs_full(f->naddrs)) {
+		v = realloc(f->addrs, (f->naddrs ? (size_t)f->naddrs * 2 : 16) *
+			    sizeof(*v));
+		if (!v)
+			r = -ENOMEM;
+		else
+			f->addrs = v;
+	}
+	if (r < 0) {
 		parse_error(ps, CONF_ERR_SEMANTIC, line, "%s", PARSE_OOM_TEXT);
 		return;
 	}
-	f->addrs = v;
 	f->addrs[f->naddrs++] = *a;
 }
 
@@ -384,7 +402,7 @@ static bool addr_item(struct parser *ps, void *arg)
 	struct conf_filter *f = arg;
 	struct conf_filter_addr a;
 	char text[LEX_TEXT_MAX], *slash;
-	int family, line, max;
+	int family, line = 0, max;
 	long cidr;
 
 	if (parse_is_kw(ps, KW_IPV4_ADDR))

@@ -1,6 +1,7 @@
 /* The Sync section: Mode blocks, up to four channel blocks of one
  * transport, Options, and the timers 1.4.7 still takes at Sync level. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,10 +136,13 @@ static bool chan_item(struct parser *ps, void *arg)
 		parse_next(ps);
 		if (ps->tok.type != TOK_STRING)
 			return parse_syntax(ps);
-		if (ps->tok.len >= sizeof(ch->ifname))
-			parse_warn(ps, ps->tok.line, "%.60s is an invalid "
+		/* 1.4.7 looks the name up while parsing, and says so when
+		 * there is no such interface (the file is still accepted) */
+		if (ps->tok.len >= sizeof(ch->ifname) ||
+		    if_nametoindex(ps->tok.text) == 0)
+			parse_warn(ps, ps->tok.line, "%s is an invalid "
 				   "interface", ps->tok.text);
-		else
+		if (ps->tok.len < sizeof(ch->ifname))
 			memcpy(ch->ifname, ps->tok.text, ps->tok.len + 1);
 		parse_next(ps);
 		return true;

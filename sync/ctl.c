@@ -4,10 +4,16 @@
  * A client sends one int and reads until EOF.  Connections are read from
  * the loop without blocking, so a client that connects and sends nothing
  * cannot stall the daemon; replies are small except the cache dumps,
- * which a forked child writes (as 1.4.7 does). */
+ * which a forked child writes (as 1.4.7 does).
+ *
+ * The socket lives only in the file system (mode 0600 by the daemon's
+ * umask), and every connection's peer must be root or the daemon's own
+ * user: a chmod of the socket or a shared directory gives nobody else
+ * the power to flush the kernel table or stop the daemon. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +23,7 @@
 #include <unistd.h>
 
 #include "lib/ct_print.h"
+#include "lib/err.h"
 #include "lib/out.h"
 #include "sync/cache.h"
 #include "sync/ctl.h"
@@ -83,6 +90,17 @@ int ctl_connect(const char *path)
 	return fd;
 }
 
+/* Root or the user the daemon runs as; anyone else is refused. */
+static bool peer_allowed(int fd, struct ucred *cr)
+{
+	socklen_t len = sizeof(*cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cr, &len) < 0 ||
+	    len != sizeof(*cr))
+		return false;
+	return cr->uid == 0 || cr->uid == geteuid();
+}
+
 struct conn {
 	struct ctd_fd f;
 	bool used;
@@ -95,6 +113,8 @@ static struct ctd_fd listen_fd = { -1, NULL };
 static struct conn conns[CTL_MAX_CONN];
 static uint64_t accepts;
 static char sock_path[108];
+static unsigned int refused;
+static uint32_t refused_logged = UINT32_MAX;
 
 static void conn_close(struct conn *c)
 {
@@ -117,11 +137,15 @@ struct dump_ctx {
 	uint32_t now;
 };
 
+/* A write that failed (a reader gone, or stuck past the send timeout)
+ * ends the dump: writing on would hand the reader a dump with a hole. */
 static void dump_one(const struct ct *ct, uint32_t created, void *data)
 {
 	struct dump_ctx *d = data;
 	struct ct_print_opts po;
 
+	if (d->o.err)
+		return;
 	memset(&po, 0, sizeof(po));
 	if (d->xml) {
 		ct_print_xml(&d->o, ct, &po);
@@ -134,17 +158,38 @@ static void dump_one(const struct ct *ct, uint32_t created, void *data)
 		   (unsigned long)(d->now - created));
 }
 
+/* In the child: only the connection being answered stays open, so no
+ * other client waits for this child's end to see its own end-of-file. */
+static void close_others(int keep)
+{
+	unsigned int i;
+
+	for (i = 0; i < CTL_MAX_CONN; i++)
+		if (conns[i].used && conns[i].f.fd != keep) {
+			close(conns[i].f.fd);
+			conns[i].used = false;
+		}
+	if (listen_fd.fd >= 0)
+		close(listen_fd.fd);
+	listen_fd.fd = -1;
+}
+
 static void dump_child(void *data)
 {
 	static char buf[OUT_BUF_SIZE];
 	const struct dump_args *a = data;
 	struct dump_ctx d;
+	int r;
 
+	close_others(a->fd);
 	out_init(&d.o, a->fd, buf, sizeof(buf));
 	d.xml = a->xml;
 	d.now = ctd_now();
 	cache_iterate(ctd.cache, dump_one, &d);
-	out_close(&d.o);
+	r = out_close(&d.o);
+	if (r < 0)
+		log_err("cache dump to a control client stopped: write error: "
+			"%s", err_str(-r));
 }
 
 static void dump_cache(int fd, bool xml)
@@ -316,6 +361,7 @@ static void on_conn(struct ctd_fd *f, uint32_t events)
 static void on_listen(struct ctd_fd *f, uint32_t events)
 {
 	struct conn *c = NULL, *oldest = NULL;
+	struct ucred cr = { 0, (uid_t)-1, (gid_t)-1 };
 	unsigned int i;
 	int fd;
 
@@ -323,6 +369,18 @@ static void on_listen(struct ctd_fd *f, uint32_t events)
 	fd = accept4(f->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	if (!peer_allowed(fd, &cr)) {
+		/* at most one line a second: a local user cannot flood it */
+		refused++;
+		if (ctd_now() != refused_logged) {
+			refused_logged = ctd_now();
+			log_warn("refused a control connection from uid %u "
+				 "pid %d (%u refused so far)",
+				 (unsigned int)cr.uid, (int)cr.pid, refused);
+		}
+		close(fd);
+		return;
+	}
 	for (i = 0; i < CTL_MAX_CONN; i++) {
 		if (!conns[i].used) {
 			c = &conns[i];
@@ -350,8 +408,11 @@ static void on_listen(struct ctd_fd *f, uint32_t events)
 
 int ctl_server_init(const char *path)
 {
-	int fd = ctl_listen(path);
+	int fd;
 
+	if (!*path)
+		return 1;
+	fd = ctl_listen(path);
 	if (fd < 0)
 		return fd;
 	snprintf(sock_path, sizeof(sock_path), "%s", path);

@@ -50,8 +50,9 @@ int ctl_listen(const char *path);
 /* Client side: connect to path; fd or -errno. */
 int ctl_connect(const char *path);
 
-/* Server side, in the daemon's loop: listen on path ("" = an autobound
- * abstract socket, as 1.4.7 does without UNIX { Path }).  0 or -errno. */
+/* Server side, in the daemon's loop: listen on path.  "" (no UNIX
+ * { Path }) listens nowhere and returns 1: 1.4.7 autobinds an abstract
+ * socket there, which file permissions cannot guard.  0 or -errno. */
 int ctl_server_init(const char *path);
 void ctl_server_fini(void);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -35,6 +36,7 @@
 struct ctd ctd;
 
 static pid_t children[MAX_CHILDREN];
+static int lock_fd = -1;	/* the flock()ed lock file */
 static struct timer watchdog;
 static uint64_t watchdog_ms;
 
@@ -64,28 +66,70 @@ static void on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		ctd.chld = 1;
+	else if (sig == SIGHUP)
+		ctd.hup = 1;
 	else
 		ctd.quit = 1;
 }
 
-static int signals_setup(sigset_t *wait_mask)
+/* The signals the loop waits for; SIGPIPE is ignored besides. */
+static const int loop_signals[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP };
+#define N_LOOP_SIGNALS	(sizeof(loop_signals) / sizeof(loop_signals[0]))
+
+/* The loop's signals to handler h; their set in *set when set is given. */
+static void set_handlers(void (*h)(int), sigset_t *set)
 {
 	struct sigaction sa;
-	sigset_t block;
+	unsigned int i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = h;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGCHLD);
+	if (set)
+		sigemptyset(set);
+	for (i = 0; i < N_LOOP_SIGNALS; i++) {
+		sigaction(loop_signals[i], &sa, NULL);
+		if (set)
+			sigaddset(set, loop_signals[i]);
+	}
+}
+
+static int signals_setup(sigset_t *wait_mask)
+{
+	sigset_t block;
+
+	set_handlers(on_signal, &block);
+	signal(SIGPIPE, SIG_IGN);
 	return sigprocmask(SIG_BLOCK, &block, wait_mask) < 0 ? -errno : 0;
+}
+
+/* The kernel call itself: musl's sched_setscheduler() only returns
+ * ENOSYS (POSIX has it per process, Linux per thread). */
+static int set_scheduler(int policy, int priority)
+{
+	struct sched_param p = { .sched_priority = priority };
+
+	return (int)syscall(SYS_sched_setscheduler, 0, policy, &p);
+}
+
+/* A forked child is a plain process: SIGTERM ends it wherever it is
+ * blocked, and it does not compete with the loop at real-time priority.
+ * SIGPIPE stays ignored, so a vanished reader is a write error the child
+ * can log rather than a silent death.  The lock belongs to the daemon,
+ * not to a child that outlives it. */
+static void child_reset(void)
+{
+	sigset_t none;
+
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	set_handlers(SIG_DFL, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (set_scheduler(SCHED_OTHER, 0) < 0)
+		log_warn("dump child keeps the daemon's scheduling: %s",
+			 err_str(errno));
 }
 
 int ctd_notify(const char *state)
@@ -155,6 +199,7 @@ int ctd_fork(void (*fn)(void *data), void *data)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		child_reset();
 		fn(data);
 		_exit(0);
 	}
@@ -198,44 +243,115 @@ static void reap(void)
 		ctd.rt.wait_fail++;
 }
 
-static int lock_take(const char *path)
+/* The lock file holds the daemon's pid under an flock() that dies with
+ * the daemon.  1.4.7 only creates the file (O_EXCL) and refuses to start
+ * while it exists, so a crash left it refusing until someone removed the
+ * file; here a file nobody holds is stale and taken over, unless the
+ * control socket answers (a daemon that does not flock, e.g. 1.4.7). */
+static int lock_take(const struct conf_general *g)
 {
-	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	const char *path = g->lockfile;
+	bool existed = false;
+	char pid[24] = "";
+	ssize_t n;
+	int fd;
 
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		existed = true;
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	}
 	if (fd < 0) {
-		if (errno == EEXIST)
+		log_err("can't open lockfile `%s': %s", path, err_str(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
 			log_err("lockfile `%s' exists, perhaps conntrackd "
 				"already running?", path);
 		else
-			log_err("can't open lockfile `%s': %s", path,
+			log_err("can't lock lockfile `%s': %s", path,
 				err_str(errno));
+		close(fd);
 		return -1;
 	}
-	close(fd);
+	if (existed) {
+		int c = *g->unix_path ? ctl_connect(g->unix_path) : -1;
+
+		if (c >= 0) {
+			close(c);
+			log_err("lockfile `%s' exists, perhaps conntrackd "
+				"already running?", path);
+			close(fd);
+			return -1;
+		}
+		n = read(fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		log_warn("lockfile `%s' is stale (no process holds it%s%s): "
+			 "taking it over", path, *pid ? ", last pid " : "",
+			 pid);
+	}
+	lock_fd = fd;
 	return 0;
+}
+
+/* Once the pid is final (after daemonize). */
+static void lock_write_pid(void)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	if (ftruncate(lock_fd, 0) < 0 ||
+	    pwrite(lock_fd, buf, (size_t)n, 0) != n)
+		log_warn("can't write the pid to the lockfile: %s",
+			 err_str(errno));
+}
+
+static void lock_release(const char *path)
+{
+	unlink(path);
+	close(lock_fd);
+	lock_fd = -1;
 }
 
 static void scheduler_setup(const struct conf_general *g)
 {
-	struct sched_param p = { .sched_priority = g->sched_priority };
-
-	/* the kernel call itself: musl's sched_setscheduler() only returns
-	 * ENOSYS (POSIX has it per process, Linux per thread) */
-	if (syscall(SYS_sched_setscheduler, 0, g->sched_policy, &p) < 0)
+	if (set_scheduler(g->sched_policy, g->sched_priority) < 0)
 		log_warn("scheduler configuration failed: %s",
 			 err_str(errno));
 }
 
+/* The process systemd started names its successor (MAINPID) before it
+ * exits; the child waits for that, so its READY=1 cannot come first. */
 static int daemonize(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int p[2], fd;
+	char c;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	if (pid > 0)
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (pid > 0) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "MAINPID=%d", (int)pid);
+		ctd_notify(buf);
 		_exit(0);
+	}
+	close(p[1]);
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(p[0]);
 	setsid();
+	if (chdir("/") < 0)
+		log_warn("can't change directory to /: %s", err_str(errno));
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
@@ -271,6 +387,11 @@ static void loop(const sigset_t *wait_mask)
 			ctd.chld = 0;
 			reap();
 		}
+		if (ctd.hup) {
+			ctd.hup = 0;
+			log_reopen();
+			log_notice("log files reopened (SIGHUP)");
+		}
 		timer_run();
 	}
 }
@@ -305,7 +426,7 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	if (conf->mode_defaulted)
 		log_notice("No running mode specified. Defaulting to "
 			   "statistics mode.");
-	if (lock_take(g->lockfile) < 0) {
+	if (lock_take(g) < 0) {
 		log_close();
 		return 1;
 	}
@@ -325,11 +446,17 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	}
 	if (ctd.mode->init() < 0)
 		goto out_cache;
-	if (ctl_server_init(g->unix_path) < 0) {
+	r = ctl_server_init(g->unix_path);
+	if (r < 0) {
 		log_err("can't open unix socket `%s': %s", g->unix_path,
-			err_str(errno));
+			err_str(-r));
+		r = 1;
 		goto out_mode;
 	}
+	if (r == 1)
+		log_warn("no UNIX { Path } configured: no control socket, "
+			 "the daemon cannot be commanded");
+	r = 1;
 	if (evsrc_init() < 0)
 		goto out_ctl;
 	log_notice("initialization completed");
@@ -340,12 +467,7 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	} else {
 		log_notice("-- starting in console mode --");
 	}
-	if (daemon_mode) {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "MAINPID=%d", (int)getpid());
-		ctd_notify(buf);
-	}
+	lock_write_pid();
 	ctd_notify("READY=1");
 	watchdog_setup();
 	loop(&wait_mask);
@@ -364,7 +486,7 @@ out_cache:
 out_epoll:
 	close(ctd.epfd);
 out_lock:
-	unlink(g->lockfile);
+	lock_release(g->lockfile);
 	log_close();
 	return r;
 }

@@ -58,6 +58,7 @@ struct ctd {
 	unsigned int children;		/* dump children alive */
 	volatile sig_atomic_t quit;
 	volatile sig_atomic_t chld;
+	volatile sig_atomic_t hup;	/* SIGHUP: reopen the log files */
 };
 
 extern struct ctd ctd;

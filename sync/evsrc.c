@@ -38,28 +38,7 @@ static bool cap_warned;
 static bool tuple_addr_in(const struct conf_filter *f, uint8_t l3,
 			  const union ct_addr *a)
 {
-	unsigned int i;
-
-	for (i = 0; i < f->naddrs; i++) {
-		const struct conf_filter_addr *fa = &f->addrs[i];
-		const uint8_t *x = a->b, *y;
-		unsigned int bits = fa->prefix, full, rest;
-
-		if (fa->addr.family != l3)
-			continue;
-		y = l3 == AF_INET ? (const uint8_t *)&fa->addr.v4 :
-				    (const uint8_t *)&fa->addr.v6;
-		if (bits > (l3 == AF_INET ? 32u : 128u))
-			continue;
-		full = bits / 8;
-		rest = bits % 8;
-		if (memcmp(x, y, full))
-			continue;
-		if (rest && ((x[full] ^ y[full]) & (0xff00u >> rest) & 0xff))
-			continue;
-		return true;
-	}
-	return false;
+	return f->addr_set && addr_set_match(f->addr_set, l3, a->b);
 }
 
 /* 1.4.7's user-space semantics: every class present must pass; the

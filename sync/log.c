@@ -16,9 +16,11 @@
 #include "sync/log.h"
 
 static int log_fd = -1;
+static const char *log_path;	/* the caller's, for log_reopen() */
 static bool log_syslog;
 static bool log_to_console;
 static int flow_fd = -1;
+static const char *flow_path;
 static bool flow_syslog;
 static char *flow_buf;		/* LogFileBufferSize */
 static size_t flow_cap, flow_len;
@@ -57,6 +59,7 @@ int log_open(const char *logfile, int facility, bool console)
 		if (fd < 0)
 			return fd;
 		log_fd = fd;
+		log_path = logfile;
 	}
 	return 0;
 }
@@ -71,6 +74,7 @@ void log_close(void)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
+	log_path = NULL;
 	if (log_syslog || flow_syslog)
 		closelog();
 	log_syslog = false;
@@ -140,6 +144,7 @@ int flowlog_open(const char *path, int facility, unsigned int bufsize)
 		if (fd < 0)
 			return fd;
 		flow_fd = fd;
+		flow_path = path;
 		if (bufsize) {
 			flow_buf = malloc(bufsize);
 			if (!flow_buf) {
@@ -210,5 +215,44 @@ void flowlog_close(void)
 	flow_buf = NULL;
 	flow_cap = flow_len = 0;
 	flow_fd = -1;
+	flow_path = NULL;
 	flow_syslog = false;
+}
+
+/* The new file takes the old descriptor's number; when it cannot be
+ * opened the old one stays, so nothing is lost. */
+static int reopen(int fd, const char *path)
+{
+	int nfd;
+
+	if (fd < 0 || !path)
+		return 0;
+	nfd = open_append(path);
+	if (nfd < 0)
+		return nfd;
+	if (dup3(nfd, fd, O_CLOEXEC) < 0) {
+		int r = -errno;
+
+		close(nfd);
+		return r;
+	}
+	close(nfd);
+	return 0;
+}
+
+int log_reopen(void)
+{
+	int r, r2;
+
+	if (flow_fd >= 0)
+		flow_flush();
+	r = reopen(log_fd, log_path);
+	if (r < 0)
+		log_err("can't reopen logfile `%s': %s", log_path,
+			strerror(-r));
+	r2 = reopen(flow_fd, flow_path);
+	if (r2 < 0)
+		log_err("can't reopen logfile `%s': %s", flow_path,
+			strerror(-r2));
+	return r < 0 ? r : r2;
 }

@@ -37,4 +37,9 @@ int flowlog_open(const char *path, int facility, unsigned int bufsize);
 void flowlog_line(const char *line, size_t len);
 void flowlog_close(void);
 
+/* Reopen both log files by their paths (SIGHUP, after logrotate moved
+ * them); a file that cannot be opened keeps its old descriptor and is
+ * logged.  0 or the first -errno. */
+int log_reopen(void);
+
 #endif

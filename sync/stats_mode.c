@@ -71,6 +71,11 @@ static void stats_event(const struct ct *ct, enum ct_event ev)
 {
 	switch (ev) {
 	case CT_EV_NEW:
+		/* 1.4.7 keeps what it has: a NEW for a cached flow (its
+		 * DESTROY never came) is no update */
+		if (!cache_has(ctd.cache, ct))
+			cache_add(ctd.cache, ct, ctd_now());
+		break;
 	case CT_EV_UPDATE:
 		cache_update_force(ctd.cache, ct, ctd_now());
 		break;

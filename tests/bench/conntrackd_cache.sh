@@ -4,25 +4,9 @@
 # Reported: how long until every flow is in the cache (events absorbed per
 # second), how many were lost to overruns, and memory per cached flow
 # (RSS growth / N).  Ratios are ours / reference.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${CTBOX_BUILD:-$TOP/build}
-case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
-REF_BIN=${REF_BIN:-/usr/sbin}
 N=${BENCH_FLOWS:-200000}
-TMP=$(mktemp -d /tmp/ctbox-bench.XXXXXX)
-NS=ctbox-bench-ctd-$$
-cleanup() {
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-inns() { ip netns exec "$NS" "$@"; }
-sysctl -qw net.netfilter.nf_conntrack_max=$((N + 100000)) 2>/dev/null
-inns sysctl -qw net.netfilter.nf_conntrack_max=$((N + 100000)) 2>/dev/null
-"$TOP/tests/bench/gen_flows.sh" "$N" >"$TMP/flows"
+NS_TAG=ctd
+. "$(dirname "$0")/ctd_setup.sh"
 
 # run WHO BIN -> "seconds cached overruns rss_per_flow"
 run() {

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	struct conf c;
 	int i, rc = 0;
 	unsigned int w;
-	char buf[512];
+	char buf[CONF_MSG_LEN + 400];
 
 	for (i = 1; i < argc; i++) {
 		int r = conf_load(argv[i], &c, &err);

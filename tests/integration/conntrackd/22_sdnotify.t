@@ -14,26 +14,36 @@ General {
 }
 Stats { LogFile $T_TMP/stats }
 CONF
-# a datagram listener in the namespace collecting what the daemon says
-in_ns "$A" python3 - "$T_TMP/notify" "$T_TMP/said" <<'PY' &
-import socket, sys, time
+# a datagram listener in the namespace collecting what the daemon says,
+# each message after the sender's pid (SO_PASSCRED), as systemd sees it
+cat >"$T_TMP/listen.py" <<'PY'
+import socket, struct, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
 s.settimeout(0.2)
 end = time.time() + 8
 with open(sys.argv[2], "w") as out:
     while time.time() < end:
         try:
-            msg = s.recv(4096).decode()
+            msg, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
         except socket.timeout:
             continue
-        out.write(msg.replace("\n", " ") + "\n")
+        pid = 0
+        for lvl, typ, data in anc:
+            if lvl == socket.SOL_SOCKET and typ == socket.SCM_CREDENTIALS:
+                pid = struct.unpack("iII", data[:12])[0]
+        out.write("from=%d %s\n" % (pid, msg.decode().replace("\n", " ")))
         out.flush()
-        if "STOPPING=1" in msg:
+        if "STOPPING=1" in msg.decode():
             break
 PY
-LISTENER=$!
-for i in $(seq 50); do [ -S "$T_TMP/notify" ] && break; sleep 0.1; done
+listen() {	# listen SOCKET OUT
+	in_ns "$A" python3 "$T_TMP/listen.py" "$1" "$2" &
+	LISTENER=$!
+	for i in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
+listen "$T_TMP/notify" "$T_TMP/said"
 
 in_ns "$A" env NOTIFY_SOCKET="$T_TMP/notify" WATCHDOG_USEC=400000 "$D" -C "$T_TMP/c.conf" >/dev/null 2>&1 &
 DAEMON=$!
@@ -49,4 +59,24 @@ wait "$DAEMON" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 grep -q 'STOPPING=1' "$T_TMP/said" && t_ok "STOPPING=1 sent on -k" || t_fail "STOPPING=1" "$(cat "$T_TMP/said")"
 [ ! -e "$T_TMP/lock" ] && [ ! -e "$T_TMP/ctl" ] && t_ok "lock and socket removed" || t_fail "lock and socket removed"
+
+# -d: the process systemd started (the parent) names the daemon in MAINPID
+# before it exits, and the daemon sits in / (no directory kept busy)
+listen "$T_TMP/notify2" "$T_TMP/said2"
+(cd "$T_TMP" && exec ip netns exec "$A" env NOTIFY_SOCKET="$T_TMP/notify2" "$D" -C "$T_TMP/c.conf" -d) &
+STARTED=$!
+wait "$STARTED"
+for i in $(seq 50); do grep -q 'READY=1' "$T_TMP/said2" 2>/dev/null && break; sleep 0.1; done
+dpid=$(ip netns pids "$A" | while read -r p; do [ "$(cat /proc/$p/comm)" = conntrackd ] && echo "$p"; done | head -1)
+if grep -q "^from=$STARTED MAINPID=$dpid\$" "$T_TMP/said2"; then
+	t_ok "-d: MAINPID=<daemon> sent by the started process"
+else
+	t_fail "-d: MAINPID=<daemon> sent by the started process" "started $STARTED, daemon $dpid" "$(cat "$T_TMP/said2")"
+fi
+grep -q "^from=$dpid READY=1" "$T_TMP/said2" && [ "$(grep -n MAINPID "$T_TMP/said2" | cut -d: -f1)" = 1 ] &&
+	t_ok "-d: READY=1 from the daemon, after MAINPID" || t_fail "-d: READY=1 from the daemon, after MAINPID" "$(cat "$T_TMP/said2")"
+[ "$(readlink "/proc/$dpid/cwd")" = / ] && t_ok "-d: the daemon's working directory is /" ||
+	t_fail "-d: the daemon's working directory is /" "$(readlink "/proc/$dpid/cwd")"
+in_ns "$A" "$D" -C "$T_TMP/c.conf" -k
+wait "$LISTENER" 2>/dev/null
 t_done
