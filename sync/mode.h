@@ -48,9 +48,10 @@
  *
  * Time.  sync_now_ms() is CLOCK_MONOTONIC in milliseconds, the wheel's
  * tick; the core advances the wheel (a bounded batch per turn) before
- * calling flush, so timers armed with wheel_add(sync_wheel(), ...) fire
- * from the loop.  A mode's on_timer hook, if set, runs once per turn with
- * the current time (cheap checks only).
+ * calling flush, so timers armed with sync_timer_add() (a struct
+ * sync_timer embedded in the extension area or in the mode's state) fire
+ * from the loop and the loop wakes up for them.  A mode's on_timer hook,
+ * if set, runs once per turn with the current time (cheap checks only).
  *
  * Everything runs in the daemon's one thread. */
 #ifndef CTBOX_SYNC_MODE_H
@@ -243,7 +244,26 @@ void sync_seq_set(uint32_t seq);
  * restarting one in progress starts it over. */
 void sync_bulk_start(void);
 
-/* Time and timers. */
+/* Time and timers.  A sync_timer is one wheel node and its callback;
+ * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from
+ * the loop, once, and may re-arm it.  Do not wheel_add() the node of a
+ * sync_timer directly: the core's wheel only holds sync_timers. */
+struct sync_timer {
+	struct wheel_node node;
+	void (*fn)(struct sync_timer *t);
+};
+static inline void sync_timer_init(struct sync_timer *t,
+				   void (*fn)(struct sync_timer *t))
+{
+	wheel_node_init(&t->node);
+	t->fn = fn;
+}
+void sync_timer_add(struct sync_timer *t, uint64_t ms);
+void sync_timer_del(struct sync_timer *t);
+static inline bool sync_timer_pending(const struct sync_timer *t)
+{
+	return wheel_node_pending(&t->node);
+}
 uint64_t sync_now_ms(void);
 struct wheel *sync_wheel(void);
 
