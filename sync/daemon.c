@@ -393,6 +393,8 @@ static void loop(const sigset_t *wait_mask)
 			log_notice("log files reopened (SIGHUP)");
 		}
 		timer_run();
+		if (ctd.mode->end_turn)
+			ctd.mode->end_turn();
 	}
 }
 
@@ -407,15 +409,8 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	ctd.console = !daemon_mode;
 	ctd.start = time(NULL);
 	umask(0177);
-	if (conf->mode == CONF_MODE_SYNC) {
-		/* Before anything exists: nothing to undo, and said on the
-		 * console even with -d. */
-		log_open(NULL, -1, true);
-		log_err("Sync mode is not available in this version of "
-			"conntrackd (ctbox); use a Stats section");
-		return 1;
-	}
-	ctd.mode = &ctd_stats_mode;
+	ctd.mode = conf->mode == CONF_MODE_SYNC ? &ctd_sync_mode :
+					       &ctd_stats_mode;
 	r = log_open(g->logfile, g->syslog_facility, true);
 	if (r < 0) {
 		log_err("can't open logfile `%s': %s", g->logfile,
@@ -439,8 +434,11 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 		log_err("can't create the event loop: %s", err_str(errno));
 		goto out_lock;
 	}
-	ctd.cache = cache_create(ctd.mode->name, g->hashsize, g->hashlimit);
-	if (!ctd.cache) {
+	/* the sync mode keeps its own caches */
+	if (ctd.mode == &ctd_stats_mode)
+		ctd.cache = cache_create(ctd.mode->name, g->hashsize,
+					 g->hashlimit);
+	if (ctd.mode == &ctd_stats_mode && !ctd.cache) {
 		log_err("can't create the cache: %s", err_str(errno));
 		goto out_epoll;
 	}

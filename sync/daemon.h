@@ -34,6 +34,8 @@ struct ctd_mode {
 	void (*on_purge)(const struct ct *ct, uint32_t created);
 	/* a control request: true when the mode answered it */
 	bool (*on_request)(int code, struct out *o, int fd);
+	/* the end of every loop turn (may be NULL): send what was queued */
+	void (*end_turn)(void);
 };
 
 /* -s runtime counters. */
@@ -63,6 +65,7 @@ struct ctd {
 
 extern struct ctd ctd;
 extern const struct ctd_mode ctd_stats_mode;
+extern const struct ctd_mode ctd_sync_mode;
 
 /* Seconds of CLOCK_MONOTONIC: the clock of cache creation times. */
 uint32_t ctd_now(void);

@@ -197,6 +197,11 @@ struct sync_mode {
 	 * says -EAGAIN).  The core sends the datagram afterwards. */
 	void (*flush)(void);
 
+	/* An object leaves the internal cache without a deletion (-f,
+	 * -t, shutdown): cancel its timers; a transmission already queued
+	 * may still go (it holds its reference).  May be NULL. */
+	void (*on_forget)(struct sobj *o);
+
 	/* A control request the mode answers itself (-s rsqueue for
 	 * FT-FW): true when it wrote the answer to o.  May be NULL. */
 	bool (*on_request)(int code, struct out *o);

@@ -73,6 +73,11 @@ struct sobj *sobj_of_ext(void *ext)
 	return (struct sobj *)((char *)ext - offsetof(struct sobj, data));
 }
 
+void sobj_set_state(struct sobj *o, enum sobj_state st)
+{
+	o->state = (uint8_t)st;
+}
+
 uint32_t sobj_created(const struct sobj *o)
 {
 	return o->created;

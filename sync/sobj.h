@@ -69,6 +69,9 @@ uint64_t scache_walk(struct scache *c, uint64_t cursor, unsigned int max,
 /* A transient object in no cache (DisableInternalCache): one reference. */
 struct sobj *sobj_new_ct(const struct ct *ct, uint32_t now, size_t ext_size);
 
+/* The core sets the state (a NEW event on a cached flow makes it new
+ * again; a transient object takes the event's). */
+void sobj_set_state(struct sobj *o, enum sobj_state st);
 /* Times, seconds of the daemon's clock. */
 uint32_t sobj_created(const struct sobj *o);
 uint32_t sobj_updated(const struct sobj *o);

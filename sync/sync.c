@@ -1,0 +1,613 @@
+/* The sync core: conntrackd with a Sync section.  It owns the caches
+ * (internal: local flows from the kernel; external: the peer's), the
+ * channel set, the timer wheel and the sequence numbers, and runs one
+ * struct sync_mode (sync/mode.h) on top:
+ *  - kernel events go into the internal cache and then to the mode;
+ *  - datagrams from the peer are walked message by message (wire_next),
+ *    every error counted in 1.4.7's counters, handed to the mode's rx and,
+ *    for data, applied to the external cache (or the kernel);
+ *  - at the end of every loop turn: the wheel's due timers, a bounded
+ *    step of whatever walks a whole cache (bulk send, flushes), the
+ *    mode's flush, and the datagram being filled goes out.
+ * Control requests of sync mode are answered in sync_ctl.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/conf.h"
+#include "lib/err.h"
+#include "sync/channels.h"
+#include "sync/daemon.h"
+#include "sync/evsrc.h"
+#include "sync/log.h"
+#include "sync/sobj.h"
+#include "sync/sync_int.h"
+#include "sync/timer.h"
+
+/* How much whole-cache work one loop turn does. */
+#define STEP_OBJS	2048
+/* Datagrams read from one channel per readiness. */
+#define RECV_BATCH	64
+/* Timers fired per turn. */
+#define WHEEL_BATCH	4096
+
+struct sync_core sc;
+
+extern const struct sync_mode sync_mode_ftfw __attribute__((weak));
+
+/* ---- services of mode.h -------------------------------------------- */
+
+const struct conf_sync *sync_conf(void)
+{
+	return sc.cs;
+}
+
+uint64_t sync_now_ms(void)
+{
+	return timer_now_ms();
+}
+
+struct wheel *sync_wheel(void)
+{
+	return &sc.wheel;
+}
+
+void sync_timer_add(struct sync_timer *t, uint64_t ms)
+{
+	wheel_add(&sc.wheel, &t->node, sync_now_ms() + ms);
+}
+
+void sync_timer_del(struct sync_timer *t)
+{
+	wheel_del(&sc.wheel, &t->node);
+}
+
+struct sync_counters *sync_counters(void)
+{
+	return &sc.cnt;
+}
+
+uint32_t sync_seq_peek(void)
+{
+	return sc.seq;
+}
+
+static enum wire_type msg_type(const struct sobj *o)
+{
+	static const enum wire_type t[2][3] = {
+		{ WIRE_T_CT_NEW, WIRE_T_CT_UPD, WIRE_T_CT_DEL },
+		{ WIRE_T_EXP_NEW, WIRE_T_EXP_UPD, WIRE_T_EXP_DEL },
+	};
+
+	return t[sobj_kind(o)][sobj_state(o)];
+}
+
+static int put(const uint8_t *msg, int len, uint32_t *seq)
+{
+	int r;
+
+	if (len < 0) {
+		sc.cnt.snd_malformed++;
+		return len;
+	}
+	r = chans_put(sc.chans, msg, (size_t)len);
+	if (r < 0)
+		return r;
+	if (seq)
+		*seq = sc.seq;
+	sc.seq++;
+	return 0;
+}
+
+int sync_send_obj(struct sobj *o, uint8_t flags, uint32_t *seq)
+{
+	int len;
+
+	if (sobj_kind(o) == SOBJ_CT) {
+		struct ct ct;
+
+		sobj_ct(o, &ct);
+		len = wire_ct_build(sc.msg, sizeof(sc.msg), msg_type(o), flags,
+				    sc.seq, &ct, &sc.wopts);
+	} else {
+		struct exp e;
+
+		sobj_exp(o, &e);
+		len = wire_exp_build(sc.msg, sizeof(sc.msg), msg_type(o),
+				     flags, sc.seq, &e, &sc.wopts);
+	}
+	return put(sc.msg, len, seq);
+}
+
+int sync_send_ctl(uint8_t flags, uint32_t from, uint32_t to, uint32_t *seq)
+{
+	int len = wire_ctl_build(sc.msg, sizeof(sc.msg), flags, sc.seq, from,
+				 to);
+
+	return put(sc.msg, len, seq);
+}
+
+/* 1.4.7's tracking, its over-count of lost messages included. */
+enum sync_seq sync_track_seq(uint32_t seq, uint32_t *expected)
+{
+	enum sync_seq r;
+
+	if (!sc.seq_set)
+		r = SYNC_SEQ_UNSET;
+	else if (seq == sc.last_seq + 1)
+		r = SYNC_SEQ_INSYNC;
+	else if (wire_seq_before(sc.last_seq + 1, seq)) {
+		sc.cnt.rcv_lost += seq - sc.last_seq + 1;
+		r = SYNC_SEQ_AFTER;
+	} else {
+		sc.cnt.rcv_before++;
+		r = SYNC_SEQ_BEFORE;
+	}
+	if (expected)
+		*expected = sc.last_seq + 1;
+	if (r != SYNC_SEQ_BEFORE)
+		sync_seq_set(seq);
+	return r;
+}
+
+void sync_seq_set(uint32_t seq)
+{
+	sc.last_seq = seq;
+	sc.seq_set = true;
+}
+
+void sync_bulk_start(void)
+{
+	sc.bulk = 1;
+	sc.bulk_cur = 0;
+	sync_core_kick();
+}
+
+/* ---- the loop's pieces ---------------------------------------------- */
+
+void sync_core_kick(void)
+{
+	timer_add(&sc.wake, 0);
+}
+
+static void on_wake(void *data)
+{
+	(void)data;	/* the work is done by the end-of-turn hook */
+}
+
+static void fire(struct wheel_node *n, void *arg)
+{
+	struct sync_timer *t = (struct sync_timer *)n;
+
+	(void)arg;
+	t->fn(t);
+}
+
+static void bulk_one(struct sobj *o, void *data)
+{
+	(void)data;
+	if (sc.m->on_bulk)
+		sc.m->on_bulk(o);
+}
+
+/* One bounded step of the bulk send: ct objects, then expectations. */
+static void bulk_step(void)
+{
+	struct scache *c = sc.bulk == 1 ? sc.cache[SC_INT_CT] : sc.cache[SC_INT_EXP];
+
+	if (c)
+		sc.bulk_cur = scache_walk(c, sc.bulk_cur, STEP_OBJS, bulk_one,
+					  NULL);
+	if (!c || !sc.bulk_cur)
+		sc.bulk = sc.bulk == 1 ? 2 : 0;
+}
+
+static void forget(struct sobj *o, void *data)
+{
+	(void)data;
+	if (sc.m->on_forget)
+		sc.m->on_forget(o);
+}
+
+static void forget_ext(struct sobj *o, void *data)
+{
+	(void)data;
+	ext_forget(o);
+}
+
+/* A pending flush of a cache goes a step per turn. */
+static bool flush_step(void)
+{
+	bool more = false;
+	unsigned int i;
+
+	for (i = 0; i < SC_NCACHES; i++) {
+		struct scache *c = sc.cache[i];
+
+		if (!c || !(sc.flushing & (1u << i)))
+			continue;
+		if (scache_flush_step(c, STEP_OBJS,
+				      i < SC_EXT_CT ? forget : forget_ext,
+				      NULL))
+			more = true;
+		else
+			sc.flushing &= ~(1u << i);
+	}
+	return more;
+}
+
+void sync_flush_cache(unsigned int which)
+{
+	sc.flushing |= which;
+	sync_core_kick();
+}
+
+static void end_turn(void)
+{
+	uint64_t now = sync_now_ms(), tick;
+
+	if (sc.startup_resync) {
+		sc.startup_resync = false;
+		if (sc.m->request_resync)
+			sc.m->request_resync();
+	}
+	wheel_advance(&sc.wheel, now, WHEEL_BATCH, fire, NULL);
+	if (sc.bulk)
+		bulk_step();
+	flush_step();
+	if (sc.m->on_timer)
+		sc.m->on_timer(now);
+	if (sc.m->flush)
+		sc.m->flush();
+	chans_flush(sc.chans);
+	sync_commit_step();
+	if (sc.bulk || sc.flushing || sync_commit_busy() ||
+	    wheel_pending(&sc.wheel) > 0) {
+		if (sc.bulk || sc.flushing || sync_commit_busy())
+			timer_add(&sc.wake, 0);
+		else if (wheel_next(&sc.wheel, &tick))
+			timer_add(&sc.wake, tick > now ? tick - now : 0);
+	}
+}
+
+/* ---- receiving ------------------------------------------------------- */
+
+static void count_err(int err)
+{
+	sc.cnt.rcv_malformed++;
+	switch (err) {
+	case WIRE_E_TRUNCATED:
+		sc.cnt.rcv_truncated++;
+		break;
+	case WIRE_E_SIZE:
+		sc.cnt.rcv_bad_size++;
+		break;
+	case WIRE_E_VERSION:
+		sc.cnt.rcv_bad_version++;
+		break;
+	case WIRE_E_HEADER:
+		sc.cnt.rcv_bad_header++;
+		break;
+	case WIRE_E_TYPE:
+		sc.cnt.rcv_bad_type++;
+		break;
+	default:
+		sc.cnt.rcv_bad_payload++;
+		break;
+	}
+}
+
+static void apply(const struct wire_msg *m)
+{
+	int r;
+
+	if (m->type > WIRE_T_EXP_DEL) {
+		count_err(WIRE_E_TYPE);
+		return;
+	}
+	if (m->type <= WIRE_T_CT_DEL) {
+		struct ct ct;
+
+		r = wire_ct_parse(m, &ct);
+		if (r < 0) {
+			count_err(r);
+			return;
+		}
+		ext_apply_ct(m->type, &ct);
+		return;
+	}
+	{
+		struct exp e;
+
+		r = wire_exp_parse(m, &e);
+		if (r < 0) {
+			count_err(r);
+			return;
+		}
+		ext_apply_exp(m->type, &e);
+	}
+}
+
+static void walk(const uint8_t *buf, size_t n, unsigned int chan)
+{
+	struct wire_msg m;
+	size_t off = 0;
+
+	while (off < n) {
+		int r = wire_next(buf + off, n - off, &m);
+
+		if (r < 0) {
+			count_err(r);
+			return;
+		}
+		off += (size_t)r;
+		if (wire_check_version(&m) < 0) {
+			count_err(WIRE_E_VERSION);
+			continue;
+		}
+		switch (sc.m->rx(&m, chan)) {
+		case SYNC_RX_DATA:
+			chans_set_current(sc.chans, chan);
+			apply(&m);
+			break;
+		case SYNC_RX_CTL:
+			chans_set_current(sc.chans, chan);
+			break;
+		case SYNC_RX_BAD:
+			count_err(WIRE_E_HEADER);
+			break;
+		case SYNC_RX_DROP:
+			break;
+		}
+	}
+}
+
+static void on_chan(struct ctd_fd *f, uint32_t events)
+{
+	unsigned int i = (unsigned int)(f - sc.chan_fd), k;
+	struct chan *c = chans_get(sc.chans, i);
+	struct chan_peer peer;
+
+	(void)events;
+	chan_process(c);
+	for (k = 0; k < RECV_BATCH; k++) {
+		ssize_t n = chan_recv(c, sc.rx, sizeof(sc.rx), &peer);
+
+		if (n == -EAGAIN)
+			break;
+		if (n < 0)
+			continue;
+		if (!chan_is_peer(c, &peer)) {
+			sc.cnt.rcv_nonpeer++;
+			continue;
+		}
+		walk(sc.rx, (size_t)n, i);
+	}
+	/* a TCP channel may hold more whole messages: come back */
+	if (k == RECV_BATCH)
+		sync_core_kick();
+}
+
+static void on_link(struct ctd_fd *f, uint32_t events)
+{
+	(void)f;
+	(void)events;
+	chans_link_process(sc.chans);
+}
+
+static void on_switch(void *data, int from, int to)
+{
+	(void)data;
+	(void)from;
+	if (to < 0)
+		log_err("no dedicated links available!");
+	else
+		log_notice("device `%s' becomes dedicated link",
+			   chan_ifname(chans_get(sc.chans, (unsigned int)to)));
+}
+
+/* ---- local events ---------------------------------------------------- */
+
+static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
+{
+	struct sobj *o;
+	bool added;
+
+	if (!sc.cache[SC_INT_CT]) {
+		/* DisableInternalCache: a transient object, no coalescing */
+		if (!send)
+			return;
+		o = sobj_new_ct(ct, ctd_now(), sc.m->ext_size);
+		if (!o)
+			return;
+		sobj_set_state(o, ev == CT_EV_NEW ? SOBJ_NEW :
+			       ev == CT_EV_DESTROY ? SOBJ_DEAD : SOBJ_ALIVE);
+		if (ev == CT_EV_NEW)
+			sc.bypass.new_++;
+		else if (ev == CT_EV_DESTROY)
+			sc.bypass.del++;
+		else
+			sc.bypass.upd++;
+		sc.m->on_local(o, ev == CT_EV_NEW ? SYNC_EV_NEW :
+			       ev == CT_EV_DESTROY ? SYNC_EV_DEL : SYNC_EV_UPD);
+		sobj_put(o);
+		return;
+	}
+	if (ev == CT_EV_DESTROY) {
+		struct cache_stats *st = scache_stats(sc.cache[SC_INT_CT]);
+
+		o = scache_find_ct(sc.cache[SC_INT_CT], ct);
+		if (!o) {
+			st->del_fail++;
+			st->del_notfound++;
+			return;
+		}
+		sobj_get(o);
+		scache_del(sc.cache[SC_INT_CT], o);
+		if (send)
+			sc.m->on_local(o, SYNC_EV_DEL);
+		else
+			forget(o, NULL);
+		sobj_put(o);
+		return;
+	}
+	o = scache_update_ct(sc.cache[SC_INT_CT], ct, ctd_now(), &added);
+	if (!o)
+		return;
+	/* 1.4.7 replaces the entry a NEW event finds: it is new again */
+	if (ev == CT_EV_NEW)
+		sobj_set_state(o, SOBJ_NEW);
+	if (send)
+		sc.m->on_local(o, added || ev == CT_EV_NEW ? SYNC_EV_NEW :
+			       SYNC_EV_UPD);
+}
+
+static void on_event(const struct ct *ct, enum ct_event ev)
+{
+	if (ev == CT_EV_NEW || ev == CT_EV_UPDATE || ev == CT_EV_DESTROY)
+		local_ct(ct, ev, true);
+}
+
+/* A dump entry: quiet while populating (start-up, -R), else sent as
+ * 1.4.7 sends what an overrun resync finds. */
+static void on_resync(const struct ct *ct)
+{
+	local_ct(ct, CT_EV_UPDATE, !sc.quiet);
+}
+
+/* ---- start and stop -------------------------------------------------- */
+
+static const struct sync_mode *pick_mode(const struct conf_sync *s)
+{
+	switch (s->mode) {
+	case CONF_SYNC_NOTRACK:
+		return &sync_mode_notrack;
+	case CONF_SYNC_ALARM:
+		return &sync_mode_alarm;
+	default:
+		return &sync_mode_ftfw;	/* NULL until FT-FW is linked in */
+	}
+}
+
+static int sync_init(void)
+{
+	const struct conf_general *g = &ctd.conf->general;
+	unsigned int i;
+	int failed = -1;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.cs = &ctd.conf->sync;
+	sc.m = pick_mode(sc.cs);
+	if (!sc.m) {
+		log_err("the FT-FW sync mode is not available in this build "
+			"of conntrackd (ctbox)");
+		return -ENOSYS;
+	}
+	sc.seq = (uint32_t)time(NULL);
+	sc.wopts.window_tracking = sc.cs->tcp_window_tracking;
+	sc.wopts.commit_timeout = sc.cs->commit_timeout != 0;
+	wheel_init(&sc.wheel, sync_now_ms());
+	timer_init(&sc.wake, on_wake, NULL);
+	if (!sc.cs->disable_internal_cache) {
+		sc.cache[SC_INT_CT] = scache_create("internal", SOBJ_CT, g->hashsize,
+					  g->hashlimit, sc.m->ext_size);
+		if (!sc.cache[SC_INT_CT])
+			goto nomem;
+		if (sc.cs->expectation_sync) {
+			sc.cache[SC_INT_EXP] = scache_create("internal", SOBJ_EXP,
+						   g->hashsize, g->hashlimit,
+						   sc.m->ext_size);
+			if (!sc.cache[SC_INT_EXP])
+				goto nomem;
+		}
+	}
+	if (ext_init() < 0)
+		goto nomem;
+	sc.chans = chans_open(sc.cs, on_switch, NULL, &failed);
+	if (!sc.chans) {
+		if (failed >= 0)
+			log_err("can't open channel socket: %s",
+				err_str(errno));
+		else
+			log_err("can't open the link watcher: %s",
+				err_str(errno));
+		goto fail;
+	}
+	for (i = 0; i < chans_count(sc.chans); i++) {
+		sc.chan_fd[i].fd = chan_fd(chans_get(sc.chans, i));
+		sc.chan_fd[i].fn = on_chan;
+		if (ctd_fd_add(&sc.chan_fd[i]) < 0)
+			goto fail_errno;
+	}
+	sc.link_fd.fd = chans_link_fd(sc.chans);
+	sc.link_fd.fn = on_link;
+	if (ctd_fd_add(&sc.link_fd) < 0)
+		goto fail_errno;
+	if (sc.m->init && sc.m->init() < 0)
+		goto fail;
+	sc.mode_up = true;
+	/* the start-up dump (evsrc_init) only populates */
+	sc.quiet = true;
+	sc.startup_resync = sc.cs->startup_resync;
+	sync_core_kick();
+	return 0;
+fail_errno:
+	log_err("can't register a channel in the event loop: %s",
+		err_str(errno));
+	goto fail;
+nomem:
+	log_err("can't allocate memory for the caches: %s", err_str(errno));
+fail:
+	sync_fini_core();
+	return -1;
+}
+
+void sync_fini_core(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SC_NCACHES; i++)
+		if (sc.cache[i])
+			while (scache_flush_step(sc.cache[i], ~0u,
+						 i < SC_EXT_CT ? forget :
+						 forget_ext, NULL))
+				;
+	if (sc.mode_up && sc.m->fini)
+		sc.m->fini();
+	sc.mode_up = false;
+	sync_commit_fini();
+	ext_fini();
+	for (i = 0; i < SC_NCACHES; i++) {
+		scache_destroy(sc.cache[i]);
+		sc.cache[i] = NULL;
+	}
+	if (sc.chans) {
+		chans_flush(sc.chans);
+		chans_close(sc.chans);
+		sc.chans = NULL;
+	}
+	timer_del(&sc.wake);
+}
+
+static void sync_fini(void)
+{
+	sync_fini_core();
+}
+
+/* Called once the start-up dump is in: from now on dumps send. */
+static void after_turn(void)
+{
+	sc.quiet = false;
+	end_turn();
+}
+
+const struct ctd_mode ctd_sync_mode = {
+	.name = "sync",
+	.init = sync_init,
+	.fini = sync_fini,
+	.on_event = on_event,
+	.on_resync = on_resync,
+	.on_request = sync_request,
+	.end_turn = after_turn,
+};
