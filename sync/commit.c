@@ -108,8 +108,9 @@ int commit_prepare_ct(struct ct *out, const struct ct *in,
 
 	if (!ct_has(in, CT_A_ORIG) || !tuple_ok(&in->orig))
 		return -EINVAL;
-	*out = *in;
-	out->family = in->orig.l3;
+	if (out != in)
+		*out = *in;
+	out->family = out->orig.l3;
 	complete_l4(&out->orig);
 	ct_tuple_invert(&out->reply, &out->orig);
 	/* libnetfilter_conntrack's reply of an ICMP type with no reply */
@@ -120,7 +121,7 @@ int commit_prepare_ct(struct ct *out, const struct ct *in,
 	ct_set(out, CT_A_REPLY);
 	/* the kernel refuses to set EXPECTED */
 	out->status &= ~CT_S_EXPECTED;
-	to = commit_timeout(o, ct_has(in, CT_A_TIMEOUT), in->timeout,
+	to = commit_timeout(o, ct_has(out, CT_A_TIMEOUT), out->timeout,
 			    lastupdate, now);
 	if (to) {
 		out->timeout = to;
@@ -151,9 +152,10 @@ int commit_prepare_exp(struct exp *out, const struct exp *in,
 	    !exp_has(in, EXP_A_MASTER) || !tuple_ok(&in->tuple) ||
 	    !tuple_ok(&in->master))
 		return -EINVAL;
-	*out = *in;
-	out->family = in->tuple.l3;
-	to = commit_timeout(o, exp_has(in, EXP_A_TIMEOUT), in->timeout,
+	if (out != in)
+		*out = *in;
+	out->family = out->tuple.l3;
+	to = commit_timeout(o, exp_has(out, EXP_A_TIMEOUT), out->timeout,
 			    lastupdate, now);
 	if (to) {
 		out->timeout = to;
@@ -336,39 +338,32 @@ static void close_cursor(struct commit *c)
 static int take(struct commit *c)
 {
 	struct pend *p = slot(c);
-	uint32_t lu, now;
-	struct ct ct;
-	struct exp e;
+	uint32_t lu;
 	int r;
 
 	if (!p)
 		return -ENOMEM;
 	memset(p, 0, offsetof(struct pend, u));
+	/* straight into the slot, prepared in place: no copy per object */
 	if (c->phase == PH_EXP) {
-		r = c->src.next_exp(c->cur, &e, &lu);
+		r = c->src.next_exp(c->cur, &p->u.e, &lu);
 		if (r <= 0)
 			return r;
 		p->is_exp = true;
-		now = clock_now(c);
-		r = commit_prepare_exp(&p->u.e, &e, &c->o, lu, now);
-		if (r < 0) {
-			p->u.e = e;
-			account(c, p, r, false);
-			return 1;
-		}
+		r = commit_prepare_exp(&p->u.e, &p->u.e, &c->o, lu,
+				       clock_now(c));
 	} else {
-		r = c->src.next_ct(c->cur, &ct, &lu);
+		r = c->src.next_ct(c->cur, &p->u.ct, &lu);
 		if (r <= 0)
 			return r;
-		if (commit_is_related(&ct) != (c->phase == PH_RELATED))
+		if (commit_is_related(&p->u.ct) != (c->phase == PH_RELATED))
 			return 1;
-		now = clock_now(c);
-		r = commit_prepare_ct(&p->u.ct, &ct, &c->o, lu, now);
-		if (r < 0) {
-			p->u.ct = ct;
-			account(c, p, r, false);
-			return 1;
-		}
+		r = commit_prepare_ct(&p->u.ct, &p->u.ct, &c->o, lu,
+				      clock_now(c));
+	}
+	if (r < 0) {
+		account(c, p, r, false);
+		return 1;
 	}
 	p->state = P_CREATE;
 	queue(c, p);

@@ -112,8 +112,9 @@ const char *commit_log_line(const struct commit_result *r, unsigned int *iter,
  * positive value). */
 uint32_t commit_timeout(const struct commit_opts *o, bool has_timeout,
 			uint32_t timeout, uint32_t lastupdate, uint32_t now);
-/* The create request 1.4.7 derives from a flow of the external cache.
- * -EINVAL if in lacks what a kernel entry needs (addresses, protocol). */
+/* The create request 1.4.7 derives from a flow of the external cache
+ * (out may be in).  -EINVAL if in lacks what a kernel entry needs
+ * (addresses, protocol). */
 int commit_prepare_ct(struct ct *out, const struct ct *in,
 		      const struct commit_opts *o, uint32_t lastupdate,
 		      uint32_t now);
