@@ -51,6 +51,9 @@ Sync {
 		Port 3780
 		Interface $4
 	}
+	Options {
+		ExpectationSync On
+	}
 }
 General {
 	LogFile $T_TMP/$1.log
@@ -81,7 +84,45 @@ done
 sleep 0.5
 
 ref_create_file "$A" "$DATA/create.args"
-ref_create_file "$A" "$DATA/labels.args"
+ref_create_file "$A" "$DATA/labels.args"; labels_ok=$?
+
+# FTP through A's ftp helper on its loopback: one control connection whose
+# PORT was followed by the data connection (a related flow with its
+# master), one whose PORT left an expectation waiting.
+printf '%s\n' 'table inet ftp {' ' ct helper ftp-std { type "ftp" protocol tcp; }' \
+	' chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }' \
+	'}' >"$T_TMP/ftp.nft"
+in_ns "$A" nft -f "$T_TMP/ftp.nft" || t_fail "nft ftp helper in A"
+cat >"$T_TMP/ftp.py" <<'PY'
+import socket, sys, time
+def sock():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return s
+srv = sock(); srv.bind(("127.0.0.1", 21)); srv.listen(4)
+def control(port):
+    c = socket.create_connection(("127.0.0.1", 21)); s, _ = srv.accept()
+    # the helper reads a command only after a line it has seen end
+    c.sendall(b"USER ftp\r\n"); s.recv(100); s.sendall(b"230 ok\r\n"); c.recv(100)
+    c.sendall(b"PORT 127,0,0,1,%d,%d\r\n" % (port >> 8, port & 255))
+    s.recv(100); s.sendall(b"200 PORT command successful.\r\n"); c.recv(100)
+    return c, s
+keep = [control(40001)]
+ls = sock(); ls.bind(("127.0.0.1", 40001)); ls.listen(1)
+d = sock(); d.bind(("127.0.0.1", 20)); d.connect(("127.0.0.1", 40001))
+keep += [d, ls.accept(), control(40002)]
+print("ready", flush=True)
+time.sleep(float(sys.argv[1]))
+PY
+in_ns "$A" python3 "$T_TMP/ftp.py" 30 >"$T_TMP/ftp.out" 2>&1 &
+FTP=$!
+for _ in $(seq 50); do grep -q ready "$T_TMP/ftp.out" && break; sleep 0.1; done
+if [ "$(in_ns "$A" "$REF_BIN/conntrack" -L expect 2>/dev/null | grep -c 'dport=40002')" = 1 ]; then
+	t_ok "A: an FTP expectation and a related data flow"
+else
+	t_fail "A: an FTP expectation and a related data flow" "$(cat "$T_TMP/ftp.out")" \
+		"$(in_ns "$A" "$REF_BIN/conntrack" -L expect 2>&1)"
+fi
 # B holds what A holds (or nothing changes for 2 s)
 want=$(in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -i | wc -l)
 last=-1; same_for=0
@@ -101,20 +142,23 @@ else
 	t_fail "1.4.7 pair: B's external cache holds A's $want flows" "B: $got"
 fi
 
-in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -c
+# ct, then expect: 1.4.7's -c (all) skips the expectations when the ct
+# commit ends in one step (conntrackd.md 5.3)
+in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -c ct
+in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -c expect
 sleep 0.5
+kill "$FTP" 2>/dev/null
 kill "$TCPDUMP" 2>/dev/null; wait "$TCPDUMP" 2>/dev/null
 in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -k
 in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -k
 
 tshark -r "$T_TMP/sync.pcap" -T fields -e frame.time_epoch -e udp.payload \
 	2>/dev/null >"$T_TMP/sync.hex"
-in_ns "$C" "$TOOL" wire -c ct <"$T_TMP/sync.hex" >"$T_TMP/ours.log" 2>&1
+in_ns "$C" "$TOOL" wire <"$T_TMP/sync.hex" >"$T_TMP/ours.log" 2>&1
 # "Committed N new entries", "N entries can't be committed"
-grep -oE '(Committed [0-9]+ new entries|[0-9]+ entries can.t be committed)' \
-	"$T_TMP/b.log" >"$T_TMP/ref.counts"
-grep -oE '(Committed [0-9]+ new entries|[0-9]+ entries can.t be committed)' \
-	"$T_TMP/ours.log" >"$T_TMP/ours.counts"
+counts='(Committed [0-9]+ new [a-z]+|[0-9]+ [a-z]+ can.t be committed)'
+grep -oE "$counts" "$T_TMP/b.log" >"$T_TMP/ref.counts"
+grep -oE "$counts" "$T_TMP/ours.log" >"$T_TMP/ours.counts"
 if [ -s "$T_TMP/ref.counts" ] && cmp -s "$T_TMP/ref.counts" "$T_TMP/ours.counts"; then
 	t_ok "the same counts as 1.4.7 logs: $(paste -sd, "$T_TMP/ours.counts")"
 else
@@ -140,13 +184,39 @@ else
 	t_fail "the same entries as 1.4.7's commit ($n)" \
 		"$(diff -u "$T_TMP/ref.tab" "$T_TMP/ours.tab" | head -30)"
 fi
+for f in ref ours; do
+	ns=$B; [ $f = ours ] && ns=$C
+	in_ns "$ns" "$REF_BIN/conntrack" -L expect 2>/dev/null |
+		awk '{ t = $1; $1 = "T"; print $0 "\t" t }' | LC_ALL=C sort >"$T_TMP/$f.exp.t"
+	cut -f1 "$T_TMP/$f.exp.t" >"$T_TMP/$f.exp"
+done
+if [ -s "$T_TMP/ref.exp" ] && cmp -s "$T_TMP/ref.exp" "$T_TMP/ours.exp"; then
+	t_ok "the same expectations as 1.4.7's commit: $(cat "$T_TMP/ours.exp")"
+else
+	t_fail "the same expectations as 1.4.7's commit" \
+		"$(diff -u "$T_TMP/ref.exp" "$T_TMP/ours.exp" | head -10)"
+fi
+if [ "$labels_ok" = 0 ]; then
+	if grep -q 'labels=one,five' "$T_TMP/ours.tab"; then
+		t_ok "ours committed the labels"
+	else
+		t_fail "ours committed the labels" "$(grep sport=12 "$T_TMP/ours.tab")"
+	fi
+fi
+if grep -q 'helper=ftp' "$T_TMP/ours.tab" && grep -q 'dport=40001' "$T_TMP/ours.tab"; then
+	t_ok "ours committed the FTP master with its helper and the related data flow"
+else
+	t_fail "ours committed the FTP master with its helper and the related data flow"
+fi
 # Timeouts: both estimate NTA_TIMEOUT - (now - last update); ours ran a
 # little later.
 bad=$(paste "$T_TMP/ref.tab.t" "$T_TMP/ours.tab.t" |
+	awk -F'\t' '{ d = $2 - $4; if (d < 0) d = -d; if ($1 != $3 || d > 5) print }'
+	paste "$T_TMP/ref.exp.t" "$T_TMP/ours.exp.t" |
 	awk -F'\t' '{ d = $2 - $4; if (d < 0) d = -d; if ($1 != $3 || d > 5) print }')
 if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
-	t_ok "timeouts within 5 s of 1.4.7's"
+	t_ok "timeouts of flows and expectations within 5 s of 1.4.7's"
 else
-	t_fail "timeouts within 5 s of 1.4.7's" "$(echo "$bad" | head -5)"
+	t_fail "timeouts of flows and expectations within 5 s of 1.4.7's" "$(echo "$bad" | head -5)"
 fi
 t_done
