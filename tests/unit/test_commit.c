@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "netlink/ct.h"
+#include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/commit.h"
 #include "t.h"
@@ -164,6 +165,8 @@ static void test_log(void)
 struct arr {
 	struct ct *v;
 	size_t n;
+	struct exp *e;
+	size_t ne;
 	unsigned int opens, in_step, max_step;
 	int fail_at;		/* next_ct fails with -EIO at this index */
 };
@@ -197,6 +200,17 @@ static int arr_next(void *cursor, struct ct *out, uint32_t *lu)
 	return 1;
 }
 
+static int arr_next_exp(void *cursor, struct exp *out, uint32_t *lu)
+{
+	struct cur *c = cursor;
+
+	if (c->i >= c->a->ne)
+		return 0;
+	*out = c->a->e[c->i++];
+	*lu = (uint32_t)time(NULL);
+	return 1;
+}
+
 static void arr_close(void *cursor)
 {
 	free(cursor);
@@ -213,13 +227,16 @@ static void on_done(const struct commit_result *r, void *arg)
 }
 
 /* Run a whole commit of a; returns the number of steps. */
-static unsigned int run(struct nl *nl, struct arr *a, unsigned int budget)
+static unsigned int run_what(struct nl *nl, struct arr *a, unsigned int budget,
+			     enum commit_what what)
 {
-	struct commit_src src = { a, arr_open, arr_next, NULL, arr_close };
+	struct commit_src src = { a, arr_open, arr_next, arr_next_exp,
+				  arr_close };
 	struct commit_opts o = plain;
 	struct commit *c;
 	unsigned int steps = 0;
 
+	o.what = what;
 	memset(&res, 0, sizeof(res));
 	dones = 0;
 	c = commit_start(nl, &src, &o, on_done, NULL);
@@ -238,6 +255,71 @@ static unsigned int run(struct nl *nl, struct arr *a, unsigned int budget)
 	}
 	commit_free(c);
 	return steps;
+}
+
+static unsigned int run(struct nl *nl, struct arr *a, unsigned int budget)
+{
+	return run_what(nl, a, budget, COMMIT_CT);
+}
+
+static int count_exp(const struct exp *e, enum ct_event ev, void *data)
+{
+	(void)e;
+	(void)ev;
+	++*(int *)data;
+	return 0;
+}
+
+/* An FTP master with its helper and one expectation of it, committed
+ * twice: the second time both say EEXIST and are deleted and retried. */
+static void test_expect(struct nl *nl, struct nl *q)
+{
+	struct ct m;
+	struct exp e;
+	struct arr a = { &m, 1, &e, 1, 0, 0, 0, -1 };
+	int n = 0;
+
+	v4_flow(&m, IPPROTO_TCP, "192.0.2.10", "192.0.2.20", 50000, 21);
+	memcpy(m.helper, "ftp", 4);
+	ct_set(&m, CT_A_HELPER);
+	memset(&e, 0, sizeof(e));
+	e.tuple.l3 = AF_INET;
+	e.tuple.l4 = IPPROTO_TCP;
+	e.tuple.present = CT_T_SRC | CT_T_DST | CT_T_L4 | CT_T_SPORT | CT_T_DPORT;
+	e.tuple.src = m.orig.dst;
+	e.tuple.dst = m.orig.src;
+	e.tuple.dport = 40010;
+	e.mask = e.tuple;
+	memset(&e.mask.src, 0xff, 4);
+	memset(&e.mask.dst, 0xff, 4);
+	e.mask.sport = 0;
+	e.mask.dport = 0xffff;
+	e.master = m.orig;
+	e.timeout = 300;
+	memcpy(e.helper, "ftp", 4);
+	exp_set(&e, EXP_A_TUPLE);
+	exp_set(&e, EXP_A_MASK);
+	exp_set(&e, EXP_A_MASTER);
+	exp_set(&e, EXP_A_TIMEOUT);
+	exp_set(&e, EXP_A_HELPER);
+	run_what(nl, &a, 100, COMMIT_ALL);
+	CHECK(res.ct.ran && res.exp.ran && res.ct.ok == 1 && res.exp.ok == 1 &&
+	      res.ct.fail + res.exp.fail == 0,
+	      "expect: master then expectation (ct %u/%u exp %u/%u)",
+	      res.ct.ok, res.ct.fail, res.exp.ok, res.exp.fail);
+	run_what(nl, &a, 100, COMMIT_EXP);
+	CHECK(!res.ct.ran && res.exp.ok == 1 && res.exp.fail == 0 &&
+	      res.msgs == 3,
+	      "expect: EEXIST is deleted and created again (ok %u fail %u, %lu requests)",
+	      res.exp.ok, res.exp.fail, res.msgs);
+	exp_nl_dump(q, AF_INET, count_exp, &n);
+	CHECK_EQ(n, 1, "expect: one expectation in the kernel");
+	/* without its master the kernel refuses it: counted */
+	e.master.sport = 50001;
+	run_what(nl, &a, 100, COMMIT_EXP);
+	CHECK(res.exp.ok == 0 && res.exp.fail == 1,
+	      "expect: one without its master is counted as failed (fail %u)",
+	      res.exp.fail);
 }
 
 struct find {
@@ -273,7 +355,7 @@ static int lookup(struct nl *nl, const struct ct *want, struct ct *got)
 static void test_kernel(struct nl *nl, struct nl *q)
 {
 	struct ct v[4], got;
-	struct arr a = { v, 0, 0, 0, 0, -1 };
+	struct arr a = { v, 0, NULL, 0, 0, 0, 0, -1 };
 	uint32_t n = 0;
 
 	v4_flow(&v[0], IPPROTO_TCP, "192.0.2.1", "198.51.100.1", 40000, 80);
@@ -296,9 +378,9 @@ static void test_kernel(struct nl *nl, struct nl *q)
 	v[0].mark = 9;
 	a.n = 1;
 	run(nl, &a, 100);
-	CHECK(res.ct.ok == 1 && res.ct.fail == 0,
-	      "kernel: EEXIST is deleted and created again (ok %u fail %u)",
-	      res.ct.ok, res.ct.fail);
+	CHECK(res.ct.ok == 1 && res.ct.fail == 0 && res.msgs == 3,
+	      "kernel: EEXIST is deleted and created again (ok %u fail %u, %lu requests)",
+	      res.ct.ok, res.ct.fail, res.msgs);
 	CHECK(lookup(q, &v[0], &got) == 1 && got.mark == 9,
 	      "kernel: the retried flow replaced the old one (mark %u)",
 	      got.mark);
@@ -346,7 +428,7 @@ static void test_kernel(struct nl *nl, struct nl *q)
 static void test_budget(struct nl *nl, struct nl *q)
 {
 	const size_t N = 20000;
-	struct arr a = { calloc(N, sizeof(struct ct)), N, 0, 0, 0, -1 };
+	struct arr a = { calloc(N, sizeof(struct ct)), N, NULL, 0, 0, 0, 0, -1 };
 	unsigned int steps;
 	uint32_t n0 = 0, n1 = 0;
 	size_t i;
@@ -395,6 +477,7 @@ int main(void)
 	CHECK(nl && q, "netlink sockets");
 	if (nl && q) {
 		test_kernel(nl, q);
+		test_expect(nl, q);
 		test_budget(nl, q);
 	}
 	nl_close(nl);
