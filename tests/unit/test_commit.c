@@ -415,6 +415,17 @@ static void test_kernel(struct nl *nl, struct nl *q)
 	      got.master.sport == 40004,
 	      "kernel: related flow there, with its master");
 
+	/* no NTA_TIMEOUT (the peer has CommitTimeout) and nothing elapsed:
+	 * 1.4.7 sends no timeout, and the kernel will not create without */
+	v4_flow(&v[0], IPPROTO_UDP, "192.0.2.7", "198.51.100.1", 6000, 53);
+	ct_unset(&v[0], CT_A_TIMEOUT);
+	a.n = 1;
+	run(nl, &a, 100);
+	CHECK(res.ct.ok == 0 && res.ct.fail == 1,
+	      "kernel: a flow with no timeout to give fails (ok %u fail %u)",
+	      res.ct.ok, res.ct.fail);
+	a.n = 2;
+
 	/* a cursor that fails stops the commit and says so */
 	a.fail_at = 1;
 	run(nl, &a, 100);
