@@ -95,17 +95,6 @@ static void upsert(bool is_exp, const void *x, bool del, uint32_t lu)
 		o->u.ct = *(const struct ct *)x;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void read_wire(void)
 {
 	static char line[2 * WIRE_RECV_MAX + 64];
@@ -122,8 +111,8 @@ static void read_wire(void)
 			hex++;
 		while (*hex == ' ' || *hex == '\t')
 			hex++;
-		while (hexval(hex[0]) >= 0 && hexval(hex[1]) >= 0 && n < sizeof(dg)) {
-			dg[n++] = (uint8_t)(hexval(hex[0]) << 4 | hexval(hex[1]));
+		while (n < sizeof(dg) && sscanf(hex, "%2hhx", &dg[n]) == 1) {
+			n++;
 			hex += 2;
 		}
 		while (off < n && (r = wire_next(dg + off, n - off, &m)) > 0) {
