@@ -59,7 +59,8 @@ struct commit_opts {
 	uint32_t (*now)(void);
 	/* Optional: told about each object that could not be committed,
 	 * with the step that failed (1.4.7 logs "commit-create: %s" or
-	 * "commit-destroy: %s" and the flow).  ct or e is set. */
+	 * "commit-destroy: %s" and the flow).  ct or e is set; arg is
+	 * commit_start()'s. */
 	void (*failed)(const struct ct *ct, const struct exp *e, int err,
 		       bool destroy, void *arg);
 };
