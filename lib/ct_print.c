@@ -232,8 +232,12 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	if (ct_has(ct, CT_A_STATUS) && !(ct->status & CT_S_SEEN_REPLY))
 		PUTS(o, "[UNREPLIED] ");
 
-	put_addrs(o, &ct->reply, l3);
-	put_l4_text(o, &ct->reply, l4);
+	/* the kernel always has a reply tuple; a flow from the sync wire
+	 * has none, and 1.4.7 then prints none */
+	if (ct->reply.present & (CT_T_SRC | CT_T_DST)) {
+		put_addrs(o, &ct->reply, l3);
+		put_l4_text(o, &ct->reply, l4);
+	}
 	if (ct->reply.present & CT_T_ZONE)
 		KV(o, "zone-reply=", ct->reply.zone);
 	if (ct_has(ct, CT_A_COUNTERS_REPLY))

@@ -160,7 +160,7 @@ static void dump_one(const struct ct *ct, uint32_t created, void *data)
 
 /* In the child: only the connection being answered stays open, so no
  * other client waits for this child's end to see its own end-of-file. */
-static void close_others(int keep)
+void ctl_close_others(int keep)
 {
 	unsigned int i;
 
@@ -181,7 +181,7 @@ static void dump_child(void *data)
 	struct dump_ctx d;
 	int r;
 
-	close_others(a->fd);
+	ctl_close_others(a->fd);
 	out_init(&d.o, a->fd, buf, sizeof(buf));
 	d.xml = a->xml;
 	d.now = ctd_now();

@@ -55,6 +55,10 @@ int ctl_connect(const char *path);
  * socket there, which file permissions cannot guard.  0 or -errno. */
 int ctl_server_init(const char *path);
 void ctl_server_fini(void);
+/* In a forked child answering one client on fd keep: close the listening
+ * socket and every other client's connection, so that no client waits
+ * for this child's end to see its own end-of-file. */
+void ctl_close_others(int keep);
 
 #endif
 

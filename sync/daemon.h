@@ -58,6 +58,7 @@ struct ctd {
 	struct cache *cache;		/* the internal cache */
 	struct ctd_runtime_stats rt;
 	unsigned int children;		/* dump children alive */
+	bool own_event;			/* on_event: caused by our commit */
 	volatile sig_atomic_t quit;
 	volatile sig_atomic_t chld;
 	volatile sig_atomic_t hup;	/* SIGHUP: reopen the log files */

@@ -30,6 +30,42 @@ struct evsrc_stats evsrc_stats;
 static struct nl *ev_nl;
 static struct nl *dump_nl;
 static struct nl *req_nl;
+/* The daemon's own writing sockets: their events are not local news. */
+static uint32_t own_portid[4];
+static bool own_drop[4];
+
+int evsrc_ignore_portid(uint32_t portid, bool drop)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (!own_portid[i] || own_portid[i] == portid) {
+			own_portid[i] = portid;
+			own_drop[i] = drop;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void evsrc_unignore_portid(uint32_t portid)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (own_portid[i] == portid)
+			own_portid[i] = 0;
+}
+
+/* 0: news; 1: caused by us, to be cached quietly; 2: to be dropped */
+static int own_event(uint32_t portid)
+{
+	unsigned int i;
+
+	for (i = 0; portid && i < 4; i++)
+		if (own_portid[i] == portid)
+			return own_drop[i] ? 2 : 1;
+	return 0;
+}
 static struct ctd_fd ev_fd;
 static struct timer resync_timer;
 static struct timer poll_timer;
@@ -177,7 +213,7 @@ static void overrun(void)
 			 "buffer size via NetlinkBufferSize and "
 			 "NetlinkBufferSizeMaxGrowth clauses in conntrackd.conf");
 	}
-	if (g->netlink_overrun_resync > 0 && ctd.cache &&
+	if (g->netlink_overrun_resync > 0 &&
 	    !timer_pending(&resync_timer))
 		timer_add(&resync_timer,
 			  (uint64_t)g->netlink_overrun_resync * 1000);
@@ -187,6 +223,7 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 {
 	enum ct_event ev = ct_nl_event(nlh);
 	struct ct ct;
+	int own;
 
 	(void)data;
 	evsrc_stats.events_recv++;
@@ -194,6 +231,9 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 		evsrc_stats.events_unknown++;
 		return 0;
 	}
+	own = own_event(nlh->nlmsg_pid);
+	if (own == 2)
+		return 0;
 	if (ct_nl_parse(nlh, &ct) < 0) {
 		evsrc_stats.catch_fail++;
 		return 0;
@@ -202,7 +242,9 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 		evsrc_stats.events_filtered++;
 		return 0;
 	}
+	ctd.own_event = own == 1;
 	ctd.mode->on_event(&ct, ev);
+	ctd.own_event = false;
 	return 0;
 }
 

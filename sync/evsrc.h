@@ -32,6 +32,13 @@ extern struct evsrc_stats evsrc_stats;
 int evsrc_init(void);
 void evsrc_fini(void);
 
+/* Events caused by this netlink portid (a socket the daemon writes the
+ * kernel table with) are not news: dropped (drop: inject, as 1.4.7), or
+ * handed on with ctd.own_event set (commit: cached, not sent); up to
+ * four sockets. */
+int evsrc_ignore_portid(uint32_t portid, bool drop);
+void evsrc_unignore_portid(uint32_t portid);
+
 /* User-space Filter{}: true when the entry passes. */
 bool evsrc_filter(const struct conf_filter *f, const struct ct *ct);
 

@@ -202,8 +202,14 @@ struct sync_mode {
 	 * may still go (it holds its reference).  May be NULL. */
 	void (*on_forget)(struct sobj *o);
 
+	/* Objects waiting in the transmit queue (-s queue "txqueue");
+	 * may be NULL. */
+	unsigned int (*txq_len)(void);
+
 	/* A control request the mode answers itself (-s rsqueue for
-	 * FT-FW): true when it wrote the answer to o.  May be NULL. */
+	 * FT-FW): true when it wrote the answer to o.  May be NULL.
+	 * For CTL_STATS_QUEUE the core prints its queues first and then
+	 * calls this so the mode appends its own (rsqueue). */
 	bool (*on_request)(int code, struct out *o);
 };
 

@@ -466,7 +466,7 @@ static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
 static void on_event(const struct ct *ct, enum ct_event ev)
 {
 	if (ev == CT_EV_NEW || ev == CT_EV_UPDATE || ev == CT_EV_DESTROY)
-		local_ct(ct, ev, true);
+		local_ct(ct, ev, !ctd.own_event);
 }
 
 /* A dump entry: quiet while populating (start-up, -R), else sent as

@@ -6,7 +6,6 @@
  * instead (§4.3 "external inject"). */
 #include <errno.h>
 #include <stddef.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 
 #include "netlink/ct.h"
@@ -40,7 +39,7 @@ int ext_init(void)
 		if (!sc.inj)
 			return -errno;
 		/* our own writes must not come back as local events */
-		evsrc_ignore_portid(nl_portid(sc.inj));
+		evsrc_ignore_portid(nl_portid(sc.inj), true);
 		return 0;
 	}
 	sc.cache[SC_EXT_CT] = scache_create("external", SOBJ_CT, g->hashsize,

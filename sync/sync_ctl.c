@@ -1,0 +1,547 @@
+/* Control requests in sync mode (§2.1, §2.4): cache dumps in a forked
+ * child, flushes a step per loop turn, resync, bulk send, -t, commit
+ * (the client's connection stays open until the commit is done, as
+ * 1.4.7's), and the statistics with 1.4.7's layout.  Requests shared with
+ * stats mode (-k, -s runtime, -s process, -F) are left to ctl.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/ct_print.h"
+#include "lib/err.h"
+#include "lib/out.h"
+#include "netlink/nl.h"
+#include "sync/channels.h"
+#include "sync/commit.h"
+#include "sync/ctl.h"
+#include "sync/evsrc.h"
+#include "sync/log.h"
+#include "sync/sobj.h"
+#include "sync/sync_int.h"
+
+#include <linux/netlink.h>
+
+/* 1.4.7: 8192 hash buckets per turn. */
+#define COMMIT_BUDGET	8192
+
+/* ---- dumps, in a child ----------------------------------------------- */
+
+struct dump {
+	struct out o;
+	bool xml;
+	bool ext;
+	uint32_t now;
+};
+
+static void dump_one(struct sobj *o, void *data)
+{
+	struct dump *d = data;
+	struct ct_print_opts po;
+	long exp;
+
+	if (d->o.err)
+		return;
+	memset(&po, 0, sizeof(po));
+	if (sobj_kind(o) == SOBJ_CT) {
+		struct ct ct;
+
+		sobj_ct(o, &ct);
+		ct_unset(&ct, CT_A_TIMEOUT);
+		if (d->xml) {
+			ct_print_xml(&d->o, &ct, &po);
+			return;
+		}
+		ct_print_text(&d->o, &ct, &po);
+	} else {
+		struct exp e;
+
+		sobj_exp(o, &e);
+		exp_print_text(&d->o, &e, &po);
+	}
+	if (d->o.len && d->o.buf[d->o.len - 1] == '\n')
+		d->o.len--;
+	exp = d->ext ? ext_expires_in(o) : -1;
+	if (exp >= 0)
+		out_printf(&d->o, " [expires in %lds]", exp);
+	out_printf(&d->o, " [active since %lus]\n",
+		   (unsigned long)(d->now - sobj_created(o)));
+}
+
+struct dump_args {
+	int fd;
+	int which;
+	bool xml;
+};
+
+static void dump_child(void *data)
+{
+	static char buf[OUT_BUF_SIZE];
+	const struct dump_args *a = data;
+	struct scache *c = sc.cache[a->which];
+	struct dump d;
+	int r;
+
+	ctl_close_others(a->fd);
+	out_init(&d.o, a->fd, buf, sizeof(buf));
+	d.xml = a->xml;
+	d.ext = a->which >= SC_EXT_CT;
+	d.now = ctd_now();
+	if (c)
+		scache_walk(c, 0, ~0u, dump_one, &d);
+	r = out_close(&d.o);
+	if (r < 0)
+		log_err("cache dump to a control client stopped: write error: "
+			"%s", err_str(-r));
+}
+
+static void dump(int fd, int which, bool xml)
+{
+	struct dump_args a = { fd, which, xml };
+
+	if (!sc.cache[which])
+		return;
+	if (ctd_fork(dump_child, &a) < 0)
+		ctd.rt.child_fail++;
+}
+
+/* ---- statistics ------------------------------------------------------ */
+
+static void cache_block(struct out *o, const char *title, struct scache *c)
+{
+	const struct cache_stats *s = scache_stats(c);
+
+	out_printf(o, "%s:\n"
+		   "current active connections:\t%12u\n"
+		   "connections created:\t\t%12u\tfailed:\t%12u\n"
+		   "connections updated:\t\t%12u\tfailed:\t%12u\n"
+		   "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
+		   title, s->active, s->add_ok, s->add_fail, s->upd_ok,
+		   s->upd_fail, s->del_ok, s->del_fail);
+}
+
+static void print_stats(struct out *o, bool exp)
+{
+	struct scache *in = sc.cache[exp ? SC_INT_EXP : SC_INT_CT];
+	struct scache *ex = sc.cache[exp ? SC_EXT_EXP : SC_EXT_CT];
+
+	if (exp && !sc.cs->expectation_sync)
+		return;
+	if (in)
+		cache_block(o, "cache internal", in);
+	else
+		out_printf(o, "internal bypass:\n"
+			   "connections new:\t\t%12u\n"
+			   "connections updated:\t\t%12u\n"
+			   "connections destroyed:\t\t%12u\n\n",
+			   sc.bypass.new_, sc.bypass.upd, sc.bypass.del);
+	if (ex)
+		cache_block(o, "cache external", ex);
+	else
+		out_printf(o, "external inject:\n"
+			   "connections created:\t\t%12u\tfailed:\t%12u\n"
+			   "connections updated:\t\t%12u\tfailed:\t%12u\n"
+			   "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
+			   sc.inject.add_ok, sc.inject.add_fail,
+			   sc.inject.upd_ok, sc.inject.upd_fail,
+			   sc.inject.del_ok, sc.inject.del_fail);
+	out_printf(o, "traffic processed:\n%20llu Bytes      %20llu Pckts\n\n",
+		   0ULL, 0ULL);
+	chans_print_stats(sc.chans, o);
+	out_printf(o, "message tracking:\n"
+		   "%20llu Malformed msgs %20llu Lost msgs\n\n",
+		   (unsigned long long)sc.cnt.rcv_malformed,
+		   (unsigned long long)sc.cnt.rcv_lost);
+}
+
+static void print_network(struct out *o)
+{
+	const struct sync_counters *c = &sc.cnt;
+
+	out_printf(o, "network statistics:\n"
+		   "\trecv:\n"
+		   "\t\tMalformed messages:\t%20llu\n"
+		   "\t\tWrong protocol version:\t%20llu\n"
+		   "\t\tMalformed header:\t%20llu\n"
+		   "\t\tMalformed payload:\t%20llu\n"
+		   "\t\tBad message type:\t%20llu\n"
+		   "\t\tTruncated message:\t%20llu\n"
+		   "\t\tBad message size:\t%20llu\n"
+		   "\tsend:\n"
+		   "\t\tMalformed messages:\t%20llu\n\n",
+		   (unsigned long long)c->rcv_malformed,
+		   (unsigned long long)c->rcv_bad_version,
+		   (unsigned long long)c->rcv_bad_header,
+		   (unsigned long long)c->rcv_bad_payload,
+		   (unsigned long long)c->rcv_bad_type,
+		   (unsigned long long)c->rcv_truncated,
+		   (unsigned long long)c->rcv_bad_size,
+		   (unsigned long long)c->snd_malformed);
+	out_printf(o, "sequence tracking statistics:\n"
+		   "\trecv:\n"
+		   "\t\tPackets lost:\t\t%20llu\n"
+		   "\t\tPackets before:\t\t%20llu\n\n",
+		   (unsigned long long)c->rcv_lost,
+		   (unsigned long long)c->rcv_before);
+	chans_print_stats(sc.chans, o);
+}
+
+static void cache_detail(struct out *o, struct scache *c)
+{
+	const struct cache_stats *s = scache_stats(c);
+
+	out_printf(o, "cache:%s\tactive objects:\t\t%12u\n"
+		   "\tactive/total entries:\t\t%12u/%12u\n"
+		   "\tcreation OK/failed:\t\t%12u/%12u\n"
+		   "\t\tno memory available:\t%12u\n"
+		   "\t\tno space left in cache:\t%12u\n"
+		   "\tupdate OK/failed:\t\t%12u/%12u\n"
+		   "\t\tentry not found:\t%12u\n"
+		   "\tdeletion created/failed:\t%12u/%12u\n"
+		   "\t\tentry not found:\t%12u\n\n",
+		   scache_name(c), s->active, s->active, scache_count(c),
+		   s->add_ok, s->add_fail, s->add_nomem, s->add_nospace,
+		   s->upd_ok, s->upd_fail, s->upd_notfound, s->del_ok,
+		   s->del_fail, s->del_notfound);
+}
+
+static void print_caches(struct out *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < SC_NCACHES; i++)
+		if (sc.cache[i])
+			cache_detail(o, sc.cache[i]);
+}
+
+static void queue_block(struct out *o, const char *name, unsigned int cur,
+			unsigned int max, unsigned int err)
+{
+	out_printf(o, "queue %s:\n"
+		   "current elements:\t\t%12u\n"
+		   "maximum elements:\t\t%12u\n"
+		   "not enough space errors:\t%12u\n\n", name, cur, max, err);
+}
+
+static void print_queues(struct out *o)
+{
+	unsigned int i;
+
+	out_printf(o, "allocated queue nodes:\t\t%12u\n\n", 0u);
+	queue_block(o, "txqueue", sc.m->txq_len ? sc.m->txq_len() : 0,
+		    2147483647u, 0);
+	for (i = 0; i < chans_count(sc.chans); i++)
+		queue_block(o, "errorq", chan_queued(chans_get(sc.chans, i)),
+			    sc.cs->error_queue_length, 0);
+	if (sc.m->on_request)
+		sc.m->on_request(CTL_STATS_QUEUE, o);
+}
+
+/* ---- -t: a kernel flush after PurgeTimeout --------------------------- */
+
+static struct timer purge_timer;
+static bool purge_init;
+
+static void on_purge_timer(void *data)
+{
+	(void)data;
+	log_notice("flushing kernel conntrack table (scheduled)");
+	evsrc_flush_kernel();
+	sync_flush_cache(SC_F_INT);
+}
+
+static void reset_timers(void)
+{
+	if (!purge_init) {
+		timer_init(&purge_timer, on_purge_timer, NULL);
+		purge_init = true;
+	}
+	if (timer_pending(&purge_timer))
+		return;
+	log_notice("flushing conntrack table in %u secs",
+		   sc.cs->purge_timeout);
+	timer_add(&purge_timer, (uint64_t)sc.cs->purge_timeout * 1000);
+}
+
+static void cancel_purge(void)
+{
+	if (purge_init)
+		timer_del(&purge_timer);
+}
+
+/* ---- commit ---------------------------------------------------------- */
+
+static struct commit *cm;
+static struct nl *cm_nl;
+static int cm_fd = -1;
+
+struct cursor {
+	struct scache *c;
+	uint64_t pos;
+	bool started;
+	struct sobj *got;
+};
+
+static void *cur_open(void *arg, enum commit_what kind)
+{
+	struct cursor *k = calloc(1, sizeof(*k));
+
+	(void)arg;
+	if (!k)
+		return NULL;
+	k->c = sc.cache[kind == COMMIT_EXP ? SC_EXT_EXP : SC_EXT_CT];
+	return k;
+}
+
+static void take(struct sobj *o, void *data)
+{
+	((struct cursor *)data)->got = o;
+}
+
+static struct sobj *cur_next(struct cursor *k)
+{
+	if (!k->c)
+		return NULL;
+	k->got = NULL;
+	while (!k->got) {
+		if (k->started && !k->pos)
+			return NULL;
+		k->started = true;
+		k->pos = scache_walk(k->c, k->pos, 1, take, k);
+	}
+	return k->got;
+}
+
+static int cur_next_ct(void *cursor, struct ct *out, uint32_t *lastupdate)
+{
+	struct sobj *o = cur_next(cursor);
+
+	if (!o)
+		return 0;
+	sobj_ct(o, out);
+	*lastupdate = sobj_updated(o);
+	return 1;
+}
+
+static int cur_next_exp(void *cursor, struct exp *out, uint32_t *lastupdate)
+{
+	struct sobj *o = cur_next(cursor);
+
+	if (!o)
+		return 0;
+	sobj_exp(o, out);
+	*lastupdate = sobj_updated(o);
+	return 1;
+}
+
+static void cur_close(void *cursor)
+{
+	free(cursor);
+}
+
+static const struct commit_src cm_src = {
+	.open = cur_open,
+	.next_ct = cur_next_ct,
+	.next_exp = cur_next_exp,
+	.close = cur_close,
+};
+
+static void commit_done(const struct commit_result *r, void *arg)
+{
+	char buf[128];
+	unsigned int it = 0;
+	const char *l;
+
+	(void)arg;
+	while ((l = commit_log_line(r, &it, buf, sizeof(buf))))
+		log_notice("%s", l);
+}
+
+static void commit_end(void)
+{
+	commit_free(cm);
+	cm = NULL;
+	if (cm_fd >= 0)
+		close(cm_fd);
+	cm_fd = -1;
+}
+
+void sync_commit_step(void)
+{
+	if (cm && commit_step(cm, COMMIT_BUDGET) == 0)
+		commit_end();
+}
+
+bool sync_commit_busy(void)
+{
+	return cm != NULL;
+}
+
+void sync_commit_fini(void)
+{
+	commit_end();
+	if (cm_nl) {
+		evsrc_unignore_portid(nl_portid(cm_nl));
+		nl_close(cm_nl);
+		cm_nl = NULL;
+	}
+}
+
+static uint32_t now_s(void)
+{
+	return ctd_now();
+}
+
+static void commit(int fd, enum commit_what what)
+{
+	struct commit_opts co = {
+		.what = what,
+		.commit_timeout = sc.cs->commit_timeout,
+		.window_tracking = sc.cs->tcp_window_tracking,
+		.now = now_s,
+	};
+
+	if (!sc.cache[SC_EXT_CT])
+		return;		/* DisableExternalCache: a no-op */
+	if (cm) {
+		log_notice("commit already in progress, skipping");
+		return;
+	}
+	if (what == COMMIT_ALL)
+		log_notice("committing all external caches");
+	else if (what == COMMIT_CT)
+		log_notice("committing external cache");
+	else
+		log_notice("committing external cache: expectations");
+	if (what & COMMIT_EXP && !sc.cache[SC_EXT_EXP])
+		co.what &= ~COMMIT_EXP;
+	if (!co.what)
+		return;
+	/* one socket for the daemon's life: the events of a commit arrive
+	 * after it ended, and must still be known as ours */
+	if (!cm_nl) {
+		cm_nl = nl_open(NETLINK_NETFILTER, 0);
+		if (!cm_nl) {
+			log_err("commit: %s", err_str(errno));
+			return;
+		}
+		evsrc_ignore_portid(nl_portid(cm_nl), false);
+	}
+	cm = commit_start(cm_nl, &cm_src, &co, commit_done, NULL);
+	if (!cm) {
+		log_err("commit: %s", err_str(errno));
+		commit_end();
+		return;
+	}
+	/* the client waits for the end: its connection stays open */
+	cm_fd = dup(fd);
+	sync_core_kick();
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+static void flush_caches(unsigned int which, const char *msg)
+{
+	log_notice("%s", msg);
+	if (which & SC_F_INT)
+		cancel_purge();
+	sync_flush_cache(which);
+}
+
+static void resync_master(void)
+{
+	if (!sc.cache[SC_INT_CT]) {
+		log_notice("resync is unsupported in this mode");
+		return;
+	}
+	log_notice("resync with master conntrack table");
+	sc.quiet = true;
+	evsrc_resync(false);
+	sc.quiet = false;
+}
+
+bool sync_request(int code, struct out *o, int fd)
+{
+	if (sc.m->on_request && code != CTL_STATS_QUEUE &&
+	    sc.m->on_request(code, o))
+		return true;
+	switch (code) {
+	case CTL_CT_DUMP_INTERNAL:
+	case CTL_CT_DUMP_INT_XML:
+		/* DisableInternalCache: 1.4.7 dumps the kernel table; we
+		 * answer with nothing (yet) */
+		dump(fd, SC_INT_CT, code == CTL_CT_DUMP_INT_XML);
+		return true;
+	case CTL_CT_DUMP_EXTERNAL:
+	case CTL_CT_DUMP_EXT_XML:
+		dump(fd, SC_EXT_CT, code == CTL_CT_DUMP_EXT_XML);
+		return true;
+	case CTL_EXP_DUMP_INTERNAL:
+	case CTL_EXP_DUMP_INT_XML:
+		dump(fd, SC_INT_EXP, code == CTL_EXP_DUMP_INT_XML);
+		return true;
+	case CTL_EXP_DUMP_EXTERNAL:
+	case CTL_EXP_DUMP_EXT_XML:
+		dump(fd, SC_EXT_EXP, code == CTL_EXP_DUMP_EXT_XML);
+		return true;
+	case CTL_STATS:
+		print_stats(o, false);
+		return true;
+	case CTL_EXP_STATS:
+		print_stats(o, true);
+		return true;
+	case CTL_STATS_NETWORK:
+		print_network(o);
+		return true;
+	case CTL_STATS_CACHE:
+		print_caches(o);
+		return true;
+	case CTL_STATS_LINK:
+		chans_print_link(sc.chans, o);
+		return true;
+	case CTL_STATS_QUEUE:
+		print_queues(o);
+		return true;
+	case CTL_STATS_RSQUEUE:
+		return true;	/* FT-FW's, answered by the mode */
+	case CTL_CT_FLUSH_CACHE:
+	case CTL_ALL_FLUSH_CACHE:
+		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches");
+		return true;
+	case CTL_CT_FLUSH_INT_CACHE:
+		flush_caches(SC_F_INT, "flushing internal cache");
+		return true;
+	case CTL_CT_FLUSH_EXT_CACHE:
+		flush_caches(SC_F_EXT, "flushing external cache");
+		return true;
+	case CTL_CT_RESYNC_MASTER:
+	case CTL_ALL_RESYNC_MASTER:
+		resync_master();
+		return true;
+	case CTL_SEND_BULK:
+		log_notice("sending bulk update");
+		sync_bulk_start();
+		return true;
+	case CTL_REQUEST_DUMP:
+		if (sc.m->request_resync) {
+			log_notice("resync requested");
+			sc.m->request_resync();
+			sync_core_kick();
+		}
+		return true;
+	case CTL_RESET_TIMERS:
+		reset_timers();
+		return true;
+	case CTL_CT_COMMIT:
+		commit(fd, COMMIT_CT);
+		return true;
+	case CTL_EXP_COMMIT:
+		commit(fd, COMMIT_EXP);
+		return true;
+	case CTL_ALL_COMMIT:
+		commit(fd, COMMIT_ALL);
+		return true;
+	}
+	return false;
+}
