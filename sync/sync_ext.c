@@ -79,7 +79,7 @@ long ext_expires_in(struct sobj *o)
 	if (!t || !sync_timer_pending(t))
 		return -1;
 	return t->node.expires > now ?
-	       (long)((t->node.expires - now + 999) / 1000) : 0;
+	       (long)((t->node.expires - now) / 1000) : 0;
 }
 
 static void arm(struct sobj *o, bool added)
