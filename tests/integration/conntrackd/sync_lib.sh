@@ -673,3 +673,92 @@ sync_want_update() {
 		sync_model_ext "$1"
 	fi
 }
+
+# --- expectations ----------------------------------------------------------
+
+# sync_ftp_tool: a fake FTP server (in the server namespace: 220, 331 to
+# USER, then one answer per command: 200 to PORT, 227 to PASV, with a data listener on
+# the PASV port) and a client that sends one command and holds the
+# control connection until told.
+sync_ftp_tool() {
+	cat >"$SYNC_D/ftp.py" <<'PY'
+import os, socket, sys, time
+role, flag = sys.argv[1], sys.argv[2]
+def wait_close():
+	while not os.path.exists(flag + ".close"): time.sleep(0.05)
+if role == "server":
+	srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	srv.bind(("10.50.2.2", 21)); srv.listen(4)
+	data = socket.socket(); data.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	data.bind(("10.50.2.2", 51211)); data.listen(1)
+	open(flag, "w").close()
+	conns = []
+	for _ in range(2):
+		c, _ = srv.accept(); conns.append(c)
+		c.sendall(b"220 ready\r\n")
+		c.recv(100); c.sendall(b"331 ok\r\n")
+		cmd = c.recv(100)
+		if cmd.startswith(b"PASV"):
+			c.sendall(b"227 Entering Passive Mode (10,50,2,2,200,11).\r\n")
+		else:
+			c.sendall(b"200 PORT command successful.\r\n")
+	d, _ = data.accept(); d.recv(10)
+	wait_close()
+else:
+	cmd, sport = sys.argv[3], int(sys.argv[4])
+	s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	s.bind(("10.50.1.2", sport)); s.connect(("10.50.2.2", 21)); s.recv(100)
+	# the kernel's helper reads a direction from its second line on
+	s.sendall(b"USER ctbox\r\n"); s.recv(100)
+	s.sendall(cmd.encode() + b"\r\n"); s.recv(200)
+	open(flag, "w").close()
+	if cmd == "PASV":
+		while not os.path.exists(flag + ".data"): time.sleep(0.05)
+		d = socket.socket(); d.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		d.bind(("10.50.1.2", 40022)); d.connect(("10.50.2.2", 51211)); d.sendall(b"d")
+		open(flag + ".done", "w").close()
+	wait_close()
+PY
+}
+# sync_waitfile FILE: up to 3 s for FILE to exist.
+sync_waitfile() {
+	local _
+	for _ in $(seq 60); do [ -e "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+# sync_ftp SIDE: through firewall SIDE, an FTP control connection whose
+# client sends PORT (an expectation from the server to the client, NATed
+# by the masquerade) and one that sends PASV (from the client to the
+# server's port 51211).  Both held open until sync_ftp_close.
+sync_ftp() {
+	local s=$1 f=$SYNC_D/ftp-$1-$RANDOM
+	SYNC_FTP_FLAG=$f
+	ip netns exec "${SYNC_NS[S$s]}" python3 "$SYNC_D/ftp.py" server "$f.srv" \
+		>"$f.srv.log" 2>&1 &
+	SYNC_FTP_PIDS=($!)
+	sync_waitfile "$f.srv" || { t_fail "ftp server up" "$(cat "$f.srv.log")"; return 1; }
+	ip netns exec "${SYNC_NS[C$s]}" python3 "$SYNC_D/ftp.py" client "$f.port" \
+		"PORT 10,50,1,2,200,10" 40020 >"$f.port.log" 2>&1 &
+	SYNC_FTP_PIDS+=($!)
+	ip netns exec "${SYNC_NS[C$s]}" python3 "$SYNC_D/ftp.py" client "$f.pasv" \
+		PASV 40021 >"$f.pasv.log" 2>&1 &
+	SYNC_FTP_PIDS+=($!)
+	sync_waitfile "$f.port" && sync_waitfile "$f.pasv" ||
+		{ t_fail "ftp sessions" "$(cat "$f".*.log)"; return 1; }
+}
+# sync_ftp_data: the PASV client opens its data connection (the
+# expectation is used: a related flow, the expectation goes away).
+sync_ftp_data() {
+	: >"$SYNC_FTP_FLAG.pasv.data"
+	sync_waitfile "$SYNC_FTP_FLAG.pasv.done"
+}
+sync_ftp_close() {
+	local p
+	: >"$SYNC_FTP_FLAG.srv.close"; : >"$SYNC_FTP_FLAG.port.close"; : >"$SYNC_FTP_FLAG.pasv.close"
+	for p in "${SYNC_FTP_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+}
+# sync_kernel_exp SIDE: that side's expectation table, timeouts masked.
+sync_kernel_exp() {
+	sync_ct "$1" -L expect 2>/dev/null | sed -E 's/^[0-9]+ proto=/T proto=/' |
+		awk '{ $1 = $1; print }' | LC_ALL=C sort
+}
