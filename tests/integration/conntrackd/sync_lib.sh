@@ -27,9 +27,10 @@ SYNC_NS_LIST=()
 # every poll for convergence gives up after this many seconds
 SYNC_WAIT=${SYNC_WAIT:-8}
 # SYNC_BREAK makes the harness wrong on purpose, to show that its checks
-# fail: nosync (the sender runs without a Sync section), expect (the
-# expected external cache gains a line), mark (the expected mark of the
-# update step is off by one).
+# fail: nosync (the sender runs without a Sync section), expect (every
+# expected result gains a line), mark (the expected mark of the update
+# step is off by one), base (each baseline result gains a line, so every
+# "as 1.4.7 shows it" comparison of the other runs must fail).
 SYNC_BREAK=${SYNC_BREAK:-}
 # what the flows of the tests look like (and the sync traffic does not)
 SYNC_FLOWS_RE='(src|dst)=(192\.0\.2\.|198\.51\.100\.|10\.60\.|10\.50\.|2001:db8:)'
@@ -595,6 +596,9 @@ sync_step() {
 	local f=$SYNC_RES/$step
 	sync_time "before $step"
 	sync_converge "$SYNC_NAME: $desc" "$f" "$@"
+	if [ "$SYNC_PAIR" = base ] && [ "$SYNC_BREAK" = base ]; then
+		echo "broken on purpose" >>"$f"
+	fi
 	if [ "$SYNC_PAIR" != base ]; then
 		sync_same_as_base "$SYNC_NAME: $desc, as 1.4.7 shows it" "$f" \
 			"$SYNC_BASE/$step"
