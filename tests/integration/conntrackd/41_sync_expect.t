@@ -32,7 +32,7 @@ exp_run() {
 	sync_step int-exp "the sender's internal cache has both expectations" \
 		echo 2 -- eval "sync_int $s expect | grep -c 'helper=ftp'"
 	sync_step ext-exp "-e expect on the receiver shows the sender's expectations" \
-		sync_int "$s" expect -- sync_ext "$r" expect
+		sync_model_exp "$s" -- sync_ext "$r" expect
 	sync_step ext-ct "-e ct on the receiver shows the masters" \
 		sync_model_ext "$s" -- sync_ext "$r"
 	if [ "$4" = on ]; then
@@ -53,7 +53,7 @@ exp_run() {
 	fi
 	sync_ftp_data
 	sync_step used-exp "a used expectation leaves the receiver's external cache" \
-		sync_int "$s" expect -- sync_ext "$r" expect
+		sync_model_exp "$s" -- sync_ext "$r" expect
 	sync_step related "the related data flow reaches the receiver" \
 		sync_model_ext "$s" -- sync_ext "$r"
 	sync_ftp_close

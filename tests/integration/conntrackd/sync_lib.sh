@@ -766,3 +766,11 @@ sync_kernel_exp() {
 	sync_ct "$1" -L expect 2>/dev/null | sed -E 's/^[0-9]+ proto=/T proto=/' |
 		awk '{ $1 = $1; print }' | LC_ALL=C sort
 }
+# sync_model_exp SIDE: that side's kernel expectations as 1.4.7's caches
+# show them (-i expect / -e expect): the -L expect line without its
+# timeout.
+sync_model_exp() {
+	sync_ct "$1" -L expect 2>/dev/null | grep ' proto=' |
+		sed -E 's/^[0-9]+ (proto=.*)$/\1 [active since Ns]/' |
+		awk '{ $1 = $1; print }' | LC_ALL=C sort
+}
