@@ -57,7 +57,7 @@ mc_run() {
 			links "$r" -- links "$r" multicast
 	fi
 	for i in "$s:${SYNC_IF2[$s]}"; do
-		sync_step "log-${i%%:*}" "the sender logs its new dedicated link" \
+		sync_step log-sender "the sender logs its new dedicated link" \
 			echo 1 -- eval "grep -c \"device \\\`${i#*:}' becomes dedicated link\" '${SYNC_CONF[${i%%:*}]%.conf}.log'"
 	done
 	[ "${SYNC_TIMES:-0}" = 1 ] && sed 's/^/# /' "${SYNC_CONF[$r]%.conf}.log" >&2
