@@ -16,10 +16,7 @@ sync_init
 CELLS=${SYNC_CELLS:-"ftfw:udp ftfw:mcast ftfw:tcp alarm:udp alarm:mcast alarm:tcp notrack:udp notrack:mcast notrack:tcp ftfw:udp6 ftfw:mcast6 notrack:udp6"}
 for cell in $CELLS; do
 	mode=${cell%%:*} chan=${cell#*:}
-	SYNC_CELL=$mode/$chan
 	sync_cell "$mode" "$chan" ref ref a2b
-	while read -r -u 3 ks kr dir; do
-		sync_skip_ours "$ks" "$kr" || sync_cell "$mode" "$chan" "$ks" "$kr" "$dir"
-	done 3< <(sync_runs)
+	sync_each_run "$mode/$chan" sync_cell "$mode" "$chan"
 done
 t_done

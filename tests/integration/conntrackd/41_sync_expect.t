@@ -14,18 +14,13 @@
 sync_init
 sync_ftp_tool
 
-# exp_run KS KR DIR OPTION: one run with that ExpectationSync option.
+# exp_run on|list KS KR DIR: one run with ExpectationSync on or { ftp }.
 exp_run() {
-	local ks=$1 kr=$2 dir=$3 s r
-	if [ "$dir" = a2b ]; then s=A r=B; else s=B r=A; fi
-	SYNC_NAME="expect $4 $ks($s)->$kr($r)"
-	SYNC_TAG=expect-$ks-$kr-$dir
-	SYNC_BASE=$SYNC_D/res/expect/base
-	if [ "$ks:$kr:$dir" = ref:ref:a2b ] && [ "$4" = on ]; then SYNC_PAIR=base; else SYNC_PAIR=$ks-$kr-$dir-$4; fi
-	SYNC_RES=$SYNC_D/res/expect/$SYNC_PAIR
-	mkdir -p "$SYNC_RES"
-	SYNC_NEXT_PORT=$((SYNC_NEXT_PORT + 2))
-	if [ "$4" = on ]; then SYNC_OPTS="ExpectationSync on"; else SYNC_OPTS="ExpectationSync { ftp }"; fi
+	local opt=$1 ks=$2 kr=$3 dir=$4 s r v=
+	[ "$opt" = list ] && v=list
+	sync_run_begin expect expect "$ks" "$kr" "$dir" $v
+	s=$SYNC_S r=$SYNC_R
+	if [ "$opt" = on ]; then SYNC_OPTS="ExpectationSync on"; else SYNC_OPTS="ExpectationSync { ftp }"; fi
 	SYNC_OPTS=$SYNC_OPTS sync_pair_up ftfw udp "$ks" "$kr" "$s" "$r" || return 1
 	sync_ftp "$s" || { sync_stop A; sync_stop B; return 1; }
 
@@ -35,7 +30,7 @@ exp_run() {
 		sync_model_exp "$s" -- sync_ext "$r" expect
 	sync_step ext-ct "-e ct on the receiver shows the masters" \
 		sync_model_ext "$s" -- sync_ext "$r"
-	if [ "$4" = on ]; then
+	if [ "$opt" = on ]; then
 		sync_ctl "$r" -c ct >/dev/null 2>&1
 		sync_step commit-ct "-c ct puts the masters in the receiver's kernel" \
 			sync_model_kernel "$s" -- sync_kernel "$r"
@@ -60,10 +55,7 @@ exp_run() {
 	sync_stop A; sync_stop B
 }
 
-exp_run ref ref a2b on
-exp_run ref ref a2b list
-SYNC_CELL="expect"
-while read -r -u 3 ks kr dir; do
-	sync_skip_ours "$ks" "$kr" || exp_run "$ks" "$kr" "$dir" on
-done 3< <(sync_runs)
+exp_run on ref ref a2b
+exp_run list ref ref a2b
+sync_each_run expect exp_run on
 t_done

@@ -21,17 +21,11 @@ links() {
 
 # mc_run CHAN KS KR DIR
 mc_run() {
-	local chan=$1 ks=$2 kr=$3 dir=$4 s r i ifs ifr
-	if [ "$dir" = a2b ]; then s=A r=B; else s=B r=A; fi
-	SYNC_NAME="multichannel/$chan $ks($s)->$kr($r)"
-	SYNC_TAG=mc-$chan-$ks-$kr-$dir
-	SYNC_BASE=$SYNC_D/res/mc-$chan/base
-	if [ "$ks:$kr:$dir" = ref:ref:a2b ]; then SYNC_PAIR=base; else SYNC_PAIR=$ks-$kr-$dir; fi
-	SYNC_RES=$SYNC_D/res/mc-$chan/$SYNC_PAIR
-	mkdir -p "$SYNC_RES"
-	SYNC_NEXT_PORT=$((SYNC_NEXT_PORT + 2))
+	local chan=$1 ks=$2 kr=$3 dir=$4 s r i ifs
+	sync_run_begin "mc-$chan" "multichannel/$chan" "$ks" "$kr" "$dir"
+	s=$SYNC_S r=$SYNC_R
 	sync_pair_up ftfw "$chan" "$ks" "$kr" "$s" "$r" || return 1
-	ifs=${SYNC_IF[$s]} ifr=${SYNC_IF[$r]}
+	ifs=${SYNC_IF[$s]}
 	sync_step links-before "both links up, the first one active" \
 		printf '%s traffic device=sX%s status=RUNNING role=%s:\n' "$( [ "$chan" = udp2 ] && echo UDP || echo multicast)" 1 ACTIVE \
 		"$( [ "$chan" = udp2 ] && echo UDP || echo multicast)" 2 BACKUP -- links "$r"
@@ -56,20 +50,15 @@ mc_run() {
 		sync_step links-alias "-s multicast shows the same as -s link" \
 			links "$r" -- links "$r" multicast
 	fi
-	for i in "$s:${SYNC_IF2[$s]}"; do
-		sync_step log-sender "the sender logs its new dedicated link" \
-			echo 1 -- eval "grep -c \"device \\\`${i#*:}' becomes dedicated link\" '${SYNC_CONF[${i%%:*}]%.conf}.log'"
-	done
-	[ "${SYNC_TIMES:-0}" = 1 ] && sed 's/^/# /' "${SYNC_CONF[$r]%.conf}.log" >&2
+	sync_step log-sender "the sender logs its new dedicated link" \
+		echo 1 -- grep -c "device \`${SYNC_IF2[$s]}' becomes dedicated link" \
+		"${SYNC_CONF[$s]%.conf}.log"
 	ip -n "${SYNC_NS[$s]}" link set "$ifs" up
 	sync_stop A; sync_stop B
 }
 
 for chan in udp2 mcast2; do
-	SYNC_CELL=multichannel/$chan
 	mc_run "$chan" ref ref a2b
-	while read -r -u 3 ks kr dir; do
-		sync_skip_ours "$ks" "$kr" || mc_run "$chan" "$ks" "$kr" "$dir"
-	done 3< <(sync_runs)
+	sync_each_run "multichannel/$chan" mc_run "$chan"
 done
 t_done

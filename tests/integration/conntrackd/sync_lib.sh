@@ -249,7 +249,7 @@ sync_ours_syncs() {
 		in_ns "${SYNC_NS[A]}" "$(sync_bin ours)" -C "$c" >"$SYNC_D/probe.out" 2>&1 &
 		pid=$!
 		SYNC_OURS=no
-		for i in $(seq 60); do
+		for _ in $(seq 60); do
 			if ! kill -0 "$pid" 2>/dev/null; then break; fi
 			if [ -S "$SYNC_D/probe.ctl" ]; then SYNC_OURS=yes; break; fi
 			sleep 0.05
@@ -356,15 +356,11 @@ else:
 	ic = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
 	hdr = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"ctbox!"
 	hdr = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
-	t0 = time.time()
 	ic.sendto(hdr, ("10.50.2.2", 0)); ic.settimeout(2); ic.recv(100)
-	print("icmp", time.time() - t0, flush=True)
 	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.50.1.2", 40053))
 	u.settimeout(2); u.sendto(b"q", ("10.50.2.2", 5300)); u.recv(10)
-	print("udp", time.time() - t0, flush=True)
 	c = socket.socket(); c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 	c.bind(("10.50.1.2", 40080)); c.connect(("10.50.2.2", 8080)); c.sendall(b"x"); c.close()
-	print("tcp", time.time() - t0, flush=True)
 	h = socket.socket(); h.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 	h.bind(("10.50.1.2", 40081)); h.connect(("10.50.2.2", 8080)); h.sendall(b"y")
 	open(flag, "w").close()
@@ -377,7 +373,7 @@ PY
 # UDP exchange, a closed TCP connection (TIME_WAIT) and one held open
 # (ESTABLISHED) until sync_traffic_close.
 sync_traffic() {
-	local s=$1 f=$SYNC_D/traffic-$1-$RANDOM i c
+	local s=$1 f=$SYNC_D/traffic-$1-$RANDOM c
 	rm -f "$f".*
 	if [ -n "${SYNC_TRAFFIC_USED[$s]:-}" ]; then
 		ip -n "${SYNC_NS[$s]}" link del lan
@@ -391,19 +387,18 @@ sync_traffic() {
 	ip netns exec "${SYNC_NS[S$s]}" python3 "$SYNC_D/traffic.py" server "$f.srv" \
 		>"$f.srv.log" 2>&1 &
 	SYNC_TRAFFIC_SRV=$!
-	for i in $(seq 60); do [ -e "$f.srv" ] && break; sleep 0.05; done
-	sync_time "server up"; [ "${SYNC_TIMES:-0}" = 1 ] && cat "$f.srv.log" >&2
+	sync_waitfile "$f.srv"
+	sync_time "server up"
 	ip netns exec "${SYNC_NS[C$s]}" python3 "$SYNC_D/traffic.py" client "$f.cli" \
 		>"$f.cli.log" 2>&1 &
 	SYNC_TRAFFIC_CLI=$!
 	SYNC_TRAFFIC_FLAG=$f.cli
-	for i in $(seq 60); do [ -e "$f.cli" ] && return 0; sleep 0.05; done
+	sync_waitfile "$f.cli" && return 0
 	t_fail "real traffic through $s" "$(cat "$f".*.log)"
 	return 1
 }
 # sync_traffic_close: the held connection closes (its state changes).
 sync_traffic_close() {
-	[ "${SYNC_TIMES:-0}" = 1 ] && cat "$SYNC_TRAFFIC_FLAG.log" >&2
 	: >"$SYNC_TRAFFIC_FLAG.close"
 	wait "$SYNC_TRAFFIC_CLI" 2>/dev/null
 	kill "$SYNC_TRAFFIC_SRV" 2>/dev/null; wait "$SYNC_TRAFFIC_SRV" 2>/dev/null
@@ -603,20 +598,41 @@ sync_step() {
 	fi
 }
 
+# sync_run_begin GROUP LABEL KS KR DIR [VARIANT]: names one run: the
+# sender SYNC_S and receiver SYNC_R (DIR a2b: A sends), the check prefix,
+# the result directory, a fresh port.  KS=KR=ref, a2b, no VARIANT is the
+# group's baseline.
+sync_run_begin() {
+	local group=$1 label=$2 ks=$3 kr=$4 dir=$5 v=${6:-}
+	if [ "$dir" = a2b ]; then SYNC_S=A SYNC_R=B; else SYNC_S=B SYNC_R=A; fi
+	SYNC_NAME="$label${v:+ $v} $ks($SYNC_S)->$kr($SYNC_R)"
+	SYNC_TAG=$group-$ks-$kr-$dir
+	SYNC_BASE=$SYNC_D/res/$group/base
+	if [ "$ks:$kr:$dir:$v" = ref:ref:a2b: ]; then SYNC_PAIR=base
+	else SYNC_PAIR=$ks-$kr-$dir${v:+-$v}; fi
+	SYNC_RES=$SYNC_D/res/$group/$SYNC_PAIR
+	mkdir -p "$SYNC_RES"
+	SYNC_NEXT_PORT=$((SYNC_NEXT_PORT + 2))
+}
+# sync_each_run LABEL FUNC ARGS...: FUNC ARGS... KS KR DIR for each run of
+# sync_runs, or one skipped check when it needs our conntrackd and ours
+# cannot sync.
+sync_each_run() {
+	local ks kr dir
+	SYNC_CELL=$1; shift
+	while read -r -u 3 ks kr dir; do
+		sync_skip_ours "$ks" "$kr" || "$@" "$ks" "$kr" "$dir"
+	done 3< <(sync_runs)
+}
+
 # sync_cell MODE CHAN KS KR DIR: one cell.  DIR a2b: A sends (kind KS), B
 # receives (kind KR); b2a the other way.  KS=KR=ref with DIR a2b is the
 # baseline of the cell, which must run first.
 sync_cell() {
 	local mode=$1 chan=$2 ks=$3 kr=$4 dir=$5 s r
-	if [ "$dir" = a2b ]; then s=A r=B; else s=B r=A; fi
 	SYNC_MODE=$mode
-	SYNC_TAG=$mode-$chan-$ks-$kr-$dir
-	SYNC_NAME="$mode/$chan $ks($s)->$kr($r)"
-	SYNC_BASE=$SYNC_D/res/$mode-$chan/base
-	if [ "$ks:$kr:$dir" = ref:ref:a2b ]; then SYNC_PAIR=base; else SYNC_PAIR=$ks-$kr-$dir; fi
-	SYNC_RES=$SYNC_D/res/$mode-$chan/$SYNC_PAIR
-	mkdir -p "$SYNC_RES"
-	SYNC_NEXT_PORT=$((SYNC_NEXT_PORT + 2))
+	sync_run_begin "$mode-$chan" "$mode/$chan" "$ks" "$kr" "$dir"
+	s=$SYNC_S r=$SYNC_R
 	sync_time "end of the last step"
 	sync_pair_up "$mode" "$chan" "$ks" "$kr" "$s" "$r" || return 1
 	sync_time "pair up"
