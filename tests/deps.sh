@@ -4,7 +4,7 @@
 set -u
 PKGS="build-essential pkg-config libmnl-dev musl-tools musl-dev linux-libc-dev
       conntrack conntrackd nfct iproute2 nftables iptables iputils-ping
-      netcat-openbsd tcpdump jq strace kmod procps curl bzip2 busybox-static mandoc shellcheck"
+      netcat-openbsd tcpdump jq strace kmod procps curl bzip2 busybox-static mandoc shellcheck python3"
 missing=()
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
