@@ -238,29 +238,32 @@ sync_ctl() {
 		-C "${SYNC_CONF[$side]}" "$@"
 }
 
-# sync_ours_syncs: 0 when our conntrackd starts with a Sync section.  The
-# refusal (its one line) is kept in SYNC_OURS_WHY.  Decided once per test.
-SYNC_OURS=
+# sync_ours_syncs [MODE]: 0 when our conntrackd starts with a Sync section
+# of MODE (ftfw, alarm, notrack; default ftfw).  The refusal (its one
+# line) is kept in SYNC_OURS_WHY.  Decided once per mode and test.
+declare -A SYNC_OURS
 SYNC_OURS_WHY=
 sync_ours_syncs() {
-	if [ -z "$SYNC_OURS" ]; then
-		local c=$SYNC_D/probe.conf pid i
-		SYNC_PORT=3999 sync_conf "$c" A ftfw udp
+	local m=${1:-ftfw}
+	case $m in ftfw|alarm|notrack) ;; *) m=ftfw ;; esac
+	if [ -z "${SYNC_OURS[$m]:-}" ]; then
+		local c=$SYNC_D/probe-$m.conf pid
+		SYNC_PORT=3999 sync_conf "$c" A "$m" udp
 		in_ns "${SYNC_NS[A]}" "$(sync_bin ours)" -C "$c" >"$SYNC_D/probe.out" 2>&1 &
 		pid=$!
-		SYNC_OURS=no
+		SYNC_OURS[$m]=no
 		for _ in $(seq 60); do
 			if ! kill -0 "$pid" 2>/dev/null; then break; fi
-			if [ -S "$SYNC_D/probe.ctl" ]; then SYNC_OURS=yes; break; fi
+			if [ -S "$SYNC_D/probe-$m.ctl" ]; then SYNC_OURS[$m]=yes; break; fi
 			sleep 0.05
 		done
-		if [ "$SYNC_OURS" = yes ]; then
+		if [ "${SYNC_OURS[$m]}" = yes ]; then
 			in_ns "${SYNC_NS[A]}" "$(sync_bin ours)" -C "$c" -k >/dev/null 2>&1
 		fi
 		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 		SYNC_OURS_WHY=$(head -1 "$SYNC_D/probe.out")
 	fi
-	[ "$SYNC_OURS" = yes ]
+	[ "${SYNC_OURS[$m]}" = yes ]
 }
 
 # sync_runs: the runs of a cell besides its ref:ref baseline (A sends),
@@ -289,12 +292,9 @@ sync_runs() {
 sync_skip_ours() {
 	[ "$1$2" = refref ] && return 1
 	[ "${TEST_REF:-0}" = 1 ] && return 1
-	sync_ours_syncs && return 1
-	if [ -z "${SYNC_OURS_SAID:-}" ]; then
-		echo "# ours refuses a Sync section: $SYNC_OURS_WHY"
-		SYNC_OURS_SAID=1
-	fi
-	echo "ok - $SYNC_CELL $1->$2 # SKIP ctbox conntrackd has no sync yet"
+	sync_ours_syncs "${SYNC_CELL%%/*}" && return 1
+	echo "# ours refuses this Sync section: $SYNC_OURS_WHY"
+	echo "ok - $SYNC_CELL $1->$2 # SKIP ctbox conntrackd has no sync for it yet"
 	return 0
 }
 
