@@ -1,0 +1,151 @@
+/* The sync caches' stable objects: updated in place (a pointer held by a
+ * queue stays valid), NEW/ALIVE/DEAD, a reference outliving removal, the
+ * extension area, rare parts out of line, a walk that survives deletions
+ * between and inside its steps, bounded flushes, the size of an object. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sync/sobj.h"
+#include "t.h"
+
+static void mk(struct ct *ct, uint32_t src, uint16_t sport)
+{
+	ct_init(ct);
+	ct->family = AF_INET;
+	ct->orig.present = CT_T_SRC | CT_T_DST | CT_T_L4 | CT_T_SPORT |
+			   CT_T_DPORT;
+	ct->orig.l3 = AF_INET;
+	ct->orig.l4 = 6;
+	ct->orig.src.ip[0] = htonl(src);
+	ct->orig.dst.ip[0] = htonl(0x0a000001);
+	ct->orig.sport = sport;
+	ct->orig.dport = 80;
+	ct_set(ct, CT_A_ORIG);
+}
+
+static int walked;
+
+static void count(struct sobj *o, void *data)
+{
+	(void)o;
+	(void)data;
+	walked++;
+}
+
+static void count_del(struct sobj *o, void *data)
+{
+	walked++;
+	scache_del(data, o);
+}
+
+struct ext {
+	uint64_t word[3];
+};
+
+int main(void)
+{
+	struct scache *c = scache_create("internal", SOBJ_CT, 8, 100,
+					 sizeof(struct ext));
+	struct sobj *o, *p;
+	struct ct a, got;
+	struct ext *x;
+	uint64_t cur;
+	bool added;
+	int i, steps;
+
+	CHECK(c != NULL, "cache created");
+	mk(&a, 0xc0000201, 1000);
+	a.mark = 1;
+	ct_set(&a, CT_A_MARK);
+	a.timeout = 120;
+	ct_set(&a, CT_A_TIMEOUT);
+	a.counters[0].bytes = 5;
+	ct_set(&a, CT_A_COUNTERS_ORIG);
+	o = scache_update_ct(c, &a, 10, &added);
+	CHECK(o && added, "added");
+	CHECK_EQ(sobj_state(o), SOBJ_NEW, "a new object is NEW");
+	x = sobj_ext(o);
+	CHECK(x != NULL && x->word[0] == 0 && x->word[2] == 0,
+	      "extension area zeroed");
+	CHECK(sobj_of_ext(x) == o, "back from the extension to the object");
+	x->word[1] = 77;
+	a.mark = 2;
+	p = scache_update_ct(c, &a, 12, &added);
+	CHECK(p == o && !added, "an update is in place: same object");
+	CHECK_EQ(sobj_state(o), SOBJ_ALIVE, "an updated object is ALIVE");
+	CHECK_EQ(x->word[1], 77, "the extension survives an update");
+	sobj_ct(o, &got);
+	CHECK_EQ(got.mark, 2, "the update is seen");
+	CHECK(ct_has(&got, CT_A_TIMEOUT) && got.timeout == 120,
+	      "the kernel timeout is kept");
+	CHECK(!ct_has(&got, CT_A_COUNTERS_ORIG), "counters are not kept");
+	CHECK_EQ(sobj_created(o), 10, "created");
+	CHECK_EQ(sobj_updated(o), 12, "last update");
+
+	/* rare parts out of line, and gone again */
+	a.snat.l3 = AF_INET;
+	a.snat.min.ip[0] = a.snat.max.ip[0] = htonl(0x01020304);
+	ct_set(&a, CT_A_SNAT);
+	strcpy(a.helper, "ftp");
+	ct_set(&a, CT_A_HELPER);
+	p = scache_update_ct(c, &a, 13, &added);
+	sobj_ct(o, &got);
+	CHECK(p == o && !strcmp(got.helper, "ftp") &&
+	      got.snat.min.ip[0] == htonl(0x01020304),
+	      "NAT and helper kept out of line, object in place");
+	CHECK(sobj_size(o) >= 32 + sizeof(struct ext) + 300 + 64,
+	      "size counts the rare part");
+	ct_unset(&a, CT_A_SNAT);
+	ct_unset(&a, CT_A_HELPER);
+	scache_update_ct(c, &a, 14, &added);
+	sobj_ct(o, &got);
+	CHECK(!got.helper[0] && !got.snat.l3, "rare parts dropped again");
+
+	/* a reference outlives the removal */
+	sobj_get(o);
+	scache_del(c, o);
+	CHECK_EQ(sobj_state(o), SOBJ_DEAD, "removed: DEAD");
+	CHECK(scache_find_ct(c, &a) == NULL, "out of the hash");
+	CHECK_EQ(scache_count(c), 0, "count");
+	CHECK_EQ(x->word[1], 77, "still readable while referenced");
+	sobj_put(o);	/* freed here: ASan would see a leak otherwise */
+
+	/* the limit and the stats */
+	for (i = 0; i < 120; i++) {
+		mk(&a, 0x0a000000 + (uint32_t)i, (uint16_t)i);
+		scache_update_ct(c, &a, 1, &added);
+	}
+	CHECK_EQ(scache_count(c), 100, "at most HashLimit objects");
+	CHECK_EQ(scache_stats(c)->add_nospace, 20, "no space counted");
+
+	/* a walk a few objects per step; deleting inside it is fine */
+	walked = 0;
+	steps = 0;
+	cur = 0;
+	do {
+		cur = scache_walk(c, cur, 7, count, NULL);
+		steps++;
+	} while (cur);
+	CHECK_EQ(walked, 100, "the walk sees every object once");
+	CHECK(steps > 100 / 7, "in bounded steps");
+	walked = 0;
+	cur = 0;
+	do
+		cur = scache_walk(c, cur, 5, count_del, c);
+	while (cur);
+	CHECK_EQ(walked, 100, "a walk that deletes sees every object once");
+	CHECK_EQ(scache_count(c), 0, "and deleted them all");
+
+	for (i = 0; i < 50; i++) {
+		mk(&a, 0x0b000000 + (uint32_t)i, (uint16_t)i);
+		scache_update_ct(c, &a, 1, &added);
+	}
+	CHECK_EQ(scache_flush_step(c, 20, NULL, NULL), 20, "flush step bounded");
+	CHECK_EQ(scache_count(c), 30, "the rest stays for the next step");
+	scache_destroy(c);
+	CHECK(scache_create("x", SOBJ_CT, 0, 1, 0) == NULL, "hashsize 0 refused");
+	T_DONE();
+}
