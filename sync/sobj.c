@@ -27,14 +27,23 @@ struct sobj {
 	struct sobj_rare *rare;	/* NULL for most flows */
 	uint32_t created;
 	uint32_t updated;
-	uint32_t gen;
 	uint16_t refs;
 	uint8_t state;		/* enum sobj_state */
 	uint8_t kind:1;		/* enum sobj_kind */
 	uint8_t hashed:1;
 	uint8_t ext8:5;		/* extension area, 8-byte units */
-	uint64_t data[];	/* extension area, then the body */
+	/* the body at offset 28, read and written with memcpy only (it is
+	 * not aligned for struct ct); then the extension area, aligned */
+	uint32_t data[];
 };
+
+#define HDR_LEN		offsetof(struct sobj, data)
+#define BODY_MAX	(CT_BODY_LEN > sizeof(struct exp) ? CT_BODY_LEN : \
+			 sizeof(struct exp))
+/* The extension area starts at the same place for both kinds, so that
+ * sobj_of_ext() needs no kind: 376 bytes in, 8-aligned. */
+#define EXT_OFF		((HDR_LEN + BODY_MAX + 7) / 8 * 8)
+_Static_assert(HDR_LEN == 28, "object header layout");
 
 struct scache {
 	const char *name;
@@ -50,7 +59,7 @@ struct scache {
 
 static unsigned char *body(const struct sobj *o)
 {
-	return (unsigned char *)o->data + (size_t)o->ext8 * 8;
+	return (unsigned char *)o->data;
 }
 
 enum sobj_state sobj_state(const struct sobj *o)
@@ -65,12 +74,12 @@ enum sobj_kind sobj_kind(const struct sobj *o)
 
 void *sobj_ext(struct sobj *o)
 {
-	return o->ext8 ? (void *)o->data : NULL;
+	return o->ext8 ? (void *)((char *)o + EXT_OFF) : NULL;
 }
 
 struct sobj *sobj_of_ext(void *ext)
 {
-	return (struct sobj *)((char *)ext - offsetof(struct sobj, data));
+	return (struct sobj *)((char *)ext - EXT_OFF);
 }
 
 void sobj_set_state(struct sobj *o, enum sobj_state st)
@@ -86,16 +95,6 @@ uint32_t sobj_created(const struct sobj *o)
 uint32_t sobj_updated(const struct sobj *o)
 {
 	return o->updated;
-}
-
-uint32_t sobj_gen(const struct sobj *o)
-{
-	return o->gen;
-}
-
-void sobj_set_gen(struct sobj *o, uint32_t gen)
-{
-	o->gen = gen;
 }
 
 void sobj_get(struct sobj *o)
@@ -116,9 +115,14 @@ static size_t body_len(enum sobj_kind k)
 	return k == SOBJ_CT ? CT_BODY_LEN : sizeof(struct exp);
 }
 
+static size_t alloc_len(enum sobj_kind kind, size_t ext8)
+{
+	return ext8 ? EXT_OFF + ext8 * 8 : HDR_LEN + body_len(kind);
+}
+
 size_t sobj_size(const struct sobj *o)
 {
-	size_t n = sizeof(*o) + (size_t)o->ext8 * 8 + body_len(sobj_kind(o));
+	size_t n = alloc_len(sobj_kind(o), o->ext8);
 
 	if (o->rare)
 		n += sizeof(*o->rare) + strlen(o->rare->secctx) + 1;
@@ -142,13 +146,14 @@ void sobj_exp(const struct sobj *o, struct exp *e)
 	memcpy(e, body(o), sizeof(*e));
 }
 
-/* Store ct's fields in o: the body in place, the rare part replaced. */
+/* Store ct's fields in o: the body in place, the rare part replaced.
+ * What a cache keeps: not the use count, not the counters. */
 static int store_ct(struct sobj *o, const struct ct *src)
 {
 	bool rare = ct_has(src, CT_A_SNAT) || ct_has(src, CT_A_DNAT) ||
 		    ct_has(src, CT_A_HELPER) || ct_has(src, CT_A_SECCTX);
 	struct sobj_rare *r = NULL;
-	struct ct *b;
+	struct ct b;
 
 	if (rare) {
 		size_t sl = ct_has(src, CT_A_SECCTX) ?
@@ -167,25 +172,25 @@ static int store_ct(struct sobj *o, const struct ct *src)
 	}
 	free(o->rare);
 	o->rare = r;
-	b = (struct ct *)body(o);	/* aligned: data[] is uint64_t */
-	memcpy(b, src, CT_BODY_LEN);
-	ct_unset(b, CT_A_USE);
-	ct_unset(b, CT_A_COUNTERS_ORIG);
-	ct_unset(b, CT_A_COUNTERS_REPLY);
-	b->use = 0;
-	memset(b->counters, 0, sizeof(b->counters));
+	memcpy(&b, src, CT_BODY_LEN);
+	ct_unset(&b, CT_A_USE);
+	ct_unset(&b, CT_A_COUNTERS_ORIG);
+	ct_unset(&b, CT_A_COUNTERS_REPLY);
+	b.use = 0;
+	memset(b.counters, 0, sizeof(b.counters));
+	memcpy(body(o), &b, CT_BODY_LEN);
 	return 0;
 }
 
 static struct sobj *obj_alloc(enum sobj_kind kind, size_t ext_size)
 {
-	size_t ext = (ext_size + 7) / 8 * 8;
-	struct sobj *o = calloc(1, sizeof(*o) + ext + body_len(kind));
+	size_t ext8 = (ext_size + 7) / 8;
+	struct sobj *o = calloc(1, alloc_len(kind, ext8));
 
 	if (!o)
 		return NULL;
 	o->kind = kind & 1;
-	o->ext8 = (uint8_t)(ext / 8);
+	o->ext8 = (uint8_t)ext8 & 31;
 	o->refs = 1;
 	o->state = SOBJ_NEW;
 	return o;
@@ -262,10 +267,23 @@ static void key_exp(struct ctkey *k, const struct exp *e)
 
 static void key_obj(struct ctkey *k, const struct sobj *o)
 {
-	if (sobj_kind(o) == SOBJ_CT)
-		key_ct(k, (const struct ct *)body(o));
-	else
-		key_exp(k, (const struct exp *)body(o));
+	const unsigned char *b = body(o);
+	struct ct_tuple t;
+	uint64_t present;
+	uint16_t zone = 0;
+
+	if (sobj_kind(o) == SOBJ_EXP) {
+		struct exp e;
+
+		memcpy(&e, b, sizeof(e));
+		key_exp(k, &e);
+		return;
+	}
+	memcpy(&t, b + offsetof(struct ct, orig), sizeof(t));
+	memcpy(&present, b + offsetof(struct ct, present), sizeof(present));
+	if (present & CT_BIT(CT_A_ZONE))
+		memcpy(&zone, b + offsetof(struct ct, zone), sizeof(zone));
+	ctkey_of(k, &t, zone);
 }
 
 static unsigned int bucket_of(const struct scache *c, const struct ctkey *k)

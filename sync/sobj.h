@@ -4,7 +4,7 @@
  * An object is allocated once and updated in place, so queues and timers
  * may point at it; the hash holds one reference, each queue another, and
  * the last sobj_put() frees it.  Layout of one allocation:
- *	header (24 B) | extension area (per cache) | body
+ *	header (28 B) | body | extension area (per cache, 8-aligned)
  * where the body of a conntrack object is the leading part of struct ct a
  * kernel flow or a sync message fills (everything before the NAT setup),
  * and the rare parts (NAT setup, helper, security context) live out of
@@ -28,7 +28,7 @@ struct scache;
 
 /* hashsize >= 1 buckets, at most limit objects in the hash; ext_size
  * bytes of extension area per object (at most SOBJ_EXT_MAX). */
-#define SOBJ_EXT_MAX	248
+#define SOBJ_EXT_MAX	248	/* 31 8-byte units */
 struct scache *scache_create(const char *name, enum sobj_kind kind,
 			     unsigned int hashsize, unsigned int limit,
 			     size_t ext_size);
@@ -75,9 +75,6 @@ void sobj_set_state(struct sobj *o, enum sobj_state st);
 /* Times, seconds of the daemon's clock. */
 uint32_t sobj_created(const struct sobj *o);
 uint32_t sobj_updated(const struct sobj *o);
-/* Mark-and-sweep generation (resync purge). */
-uint32_t sobj_gen(const struct sobj *o);
-void sobj_set_gen(struct sobj *o, uint32_t gen);
 /* Bytes one object takes (header, extension, body, rare parts). */
 size_t sobj_size(const struct sobj *o);
 
