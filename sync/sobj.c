@@ -450,11 +450,16 @@ uint64_t scache_walk(struct scache *c, uint64_t cursor, unsigned int max,
 		for (; o; o = nx, skip++) {
 			if (n == max)
 				return ((uint64_t)(b + 1) << 32) | skip;
+			bool gone;
+
 			nx = o->next;
+			sobj_get(o);	/* cb may delete it */
 			cb(o, data);
+			gone = !o->hashed;
+			sobj_put(o);
 			n++;
 			/* cb deleted it: the next one took its place */
-			if (!o->hashed)
+			if (gone)
 				skip--;
 		}
 		if (++n >= max && b + 1 < c->hashsize)
