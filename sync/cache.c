@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sync/cache.h"
+#include "sync/ctkey.h"
 
 /* Everything from snat on is either create-only (snat, dnat) or a string
  * kept separately (helper, secctx); nothing may follow secctx. */
@@ -47,50 +48,12 @@ struct cache {
 	struct cache_obj **bucket;
 };
 
-/* The lookup key: only what identifies a flow, absent fields zeroed. */
-struct cache_key {
-	uint32_t src[4];
-	uint32_t dst[4];
-	uint8_t l3;
-	uint8_t l4;
-	uint8_t icmp_type;
-	uint8_t icmp_code;
-	uint16_t sport;
-	uint16_t dport;
-	uint16_t icmp_id;
-	uint16_t zone;
-};
-
-static void key_of(struct cache_key *k, const struct ct_tuple *t,
-		   uint16_t zone)
+static void key_of_ct(struct ctkey *k, const struct ct *ct)
 {
-	memset(k, 0, sizeof(*k));
-	k->l3 = t->l3;
-	if (t->present & CT_T_SRC)
-		memcpy(k->src, t->src.ip, t->l3 == AF_INET ? 4 : 16);
-	if (t->present & CT_T_DST)
-		memcpy(k->dst, t->dst.ip, t->l3 == AF_INET ? 4 : 16);
-	if (t->present & CT_T_L4)
-		k->l4 = t->l4;
-	if (t->present & CT_T_SPORT)
-		k->sport = t->sport;
-	if (t->present & CT_T_DPORT)
-		k->dport = t->dport;
-	if (t->present & CT_T_ICMP_TYPE)
-		k->icmp_type = t->icmp_type;
-	if (t->present & CT_T_ICMP_CODE)
-		k->icmp_code = t->icmp_code;
-	if (t->present & CT_T_ICMP_ID)
-		k->icmp_id = t->icmp_id;
-	k->zone = zone;
+	ctkey_of(k, &ct->orig, ct_has(ct, CT_A_ZONE) ? ct->zone : 0);
 }
 
-static void key_of_ct(struct cache_key *k, const struct ct *ct)
-{
-	key_of(k, &ct->orig, ct_has(ct, CT_A_ZONE) ? ct->zone : 0);
-}
-
-static void key_of_obj(struct cache_key *k, const struct cache_obj *o)
+static void key_of_obj(struct ctkey *k, const struct cache_obj *o)
 {
 	const unsigned char *p = (const unsigned char *)o->data;
 	struct ct_tuple t;
@@ -101,29 +64,7 @@ static void key_of_obj(struct cache_key *k, const struct cache_obj *o)
 	memcpy(&present, p + offsetof(struct ct, present), sizeof(present));
 	if (present & CT_BIT(CT_A_ZONE))
 		memcpy(&zone, p + offsetof(struct ct, zone), sizeof(zone));
-	key_of(k, &t, zone);
-}
-
-static uint32_t mix(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x7feb352dU;
-	h ^= h >> 15;
-	h *= 0x846ca68bU;
-	h ^= h >> 16;
-	return h;
-}
-
-static uint32_t key_hash(const struct cache *c, const struct cache_key *k)
-{
-	uint32_t w[sizeof(*k) / 4], h = c->seed;
-	size_t i;
-
-	_Static_assert(sizeof(struct cache_key) % 4 == 0, "key words");
-	memcpy(w, k, sizeof(w));
-	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		h = mix(h ^ w[i]) + (uint32_t)i;
-	return h;
+	ctkey_of(k, &t, zone);
 }
 
 static unsigned int bucket_of(const struct cache *c, uint32_t hash)
@@ -153,7 +94,7 @@ struct cache *cache_create(const char *name, unsigned int hashsize,
 	c->hashsize = hashsize;
 	c->limit = limit;
 	/* A per-run seed keeps chains short whatever addresses are used. */
-	c->seed = mix((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
+	c->seed = ctkey_mix((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
 		      (uint32_t)(uintptr_t)c);
 	return c;
 }
@@ -288,12 +229,12 @@ static void obj_expand(const struct cache_obj *o, struct ct *ct)
 static struct cache_obj **find(const struct cache *c, const struct ct *ct,
 			       uint32_t *hashp)
 {
-	struct cache_key k, ok;
+	struct ctkey k, ok;
 	struct cache_obj **pp;
 	uint32_t h;
 
 	key_of_ct(&k, ct);
-	h = key_hash(c, &k);
+	h = ctkey_hash(c->seed, &k);
 	*hashp = h;
 	for (pp = &c->bucket[bucket_of(c, h)]; *pp; pp = &(*pp)->next) {
 		if ((*pp)->hash != h)

@@ -1,0 +1,50 @@
+/* The daemon caches' key and hash (see ctkey.h). */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sync/ctkey.h"
+
+void ctkey_of(struct ctkey *k, const struct ct_tuple *t, uint16_t zone)
+{
+	memset(k, 0, sizeof(*k));
+	k->l3 = t->l3;
+	if (t->present & CT_T_SRC)
+		memcpy(k->src, t->src.ip, t->l3 == AF_INET ? 4 : 16);
+	if (t->present & CT_T_DST)
+		memcpy(k->dst, t->dst.ip, t->l3 == AF_INET ? 4 : 16);
+	if (t->present & CT_T_L4)
+		k->l4 = t->l4;
+	if (t->present & CT_T_SPORT)
+		k->sport = t->sport;
+	if (t->present & CT_T_DPORT)
+		k->dport = t->dport;
+	if (t->present & CT_T_ICMP_TYPE)
+		k->icmp_type = t->icmp_type;
+	if (t->present & CT_T_ICMP_CODE)
+		k->icmp_code = t->icmp_code;
+	if (t->present & CT_T_ICMP_ID)
+		k->icmp_id = t->icmp_id;
+	k->zone = zone;
+}
+
+uint32_t ctkey_mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	h *= 0x846ca68bU;
+	h ^= h >> 16;
+	return h;
+}
+
+uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k)
+{
+	uint32_t w[sizeof(*k) / 4], h = seed;
+	size_t i;
+
+	_Static_assert(sizeof(struct ctkey) % 4 == 0, "key words");
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		h = ctkey_mix(h ^ w[i]) + (uint32_t)i;
+	return h;
+}

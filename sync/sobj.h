@@ -1,0 +1,81 @@
+/* The sync caches: stable objects (struct sobj, see sync/mode.h for what
+ * a mode sees of them) in a hash keyed like 1.4.7's (sync/ctkey.h).
+ *
+ * An object is allocated once and updated in place, so queues and timers
+ * may point at it; the hash holds one reference, each queue another, and
+ * the last sobj_put() frees it.  Layout of one allocation:
+ *	header (24 B) | extension area (per cache) | body
+ * where the body of a conntrack object is the leading part of struct ct a
+ * kernel flow or a sync message fills (everything before the NAT setup),
+ * and the rare parts (NAT setup, helper, security context) live out of
+ * line, allocated only for the flows that have them.  An expectation
+ * object keeps a whole struct exp (they are few).
+ *
+ * The kernel timeout stays in the body (NTA_TIMEOUT and commit need it);
+ * dumps drop it.  Returns 0 / -errno or NULL + errno; never prints. */
+#ifndef CTBOX_SYNC_SOBJ_H
+#define CTBOX_SYNC_SOBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/ct.h"
+#include "sync/cache.h"
+#include "sync/mode.h"
+
+struct scache;
+
+/* hashsize >= 1 buckets, at most limit objects in the hash; ext_size
+ * bytes of extension area per object (at most SOBJ_EXT_MAX). */
+#define SOBJ_EXT_MAX	248
+struct scache *scache_create(const char *name, enum sobj_kind kind,
+			     unsigned int hashsize, unsigned int limit,
+			     size_t ext_size);
+/* Unlink every object (each loses the hash's reference) and free the
+ * cache; objects still referenced elsewhere live on. */
+void scache_destroy(struct scache *c);
+const char *scache_name(const struct scache *c);
+struct cache_stats *scache_stats(struct scache *c);
+unsigned int scache_count(const struct scache *c);
+
+/* Find by key (NULL when absent). */
+struct sobj *scache_find_ct(struct scache *c, const struct ct *ct);
+struct sobj *scache_find_exp(struct scache *c, const struct exp *e);
+
+/* Update the object with ct's key in place (state ALIVE), or add one
+ * (state NEW); *added says which.  NULL + errno (ENOSPC, ENOMEM), counted
+ * in the cache's stats.  Counters and use are not kept. */
+struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
+			      uint32_t now, bool *added);
+struct sobj *scache_update_exp(struct scache *c, const struct exp *e,
+			       uint32_t now, bool *added);
+/* Take o out of the hash: state DEAD, the hash's reference dropped (so
+ * hold one of your own to keep using it). */
+void scache_del(struct scache *c, struct sobj *o);
+/* Remove every object (bounded: at most max per call, returns how many
+ * went; 0 = empty).  Each goes through cb (may be NULL) first. */
+unsigned int scache_flush_step(struct scache *c, unsigned int max,
+			       void (*cb)(struct sobj *o, void *data),
+			       void *data);
+
+/* A walk that survives changes between steps: cursor 0 starts, each step
+ * calls cb for at most max objects in up to max buckets and returns the
+ * next cursor, or 0 when the walk is done.  cb may delete the object it
+ * is given (only that one). */
+uint64_t scache_walk(struct scache *c, uint64_t cursor, unsigned int max,
+		     void (*cb)(struct sobj *o, void *data), void *data);
+
+/* A transient object in no cache (DisableInternalCache): one reference. */
+struct sobj *sobj_new_ct(const struct ct *ct, uint32_t now, size_t ext_size);
+
+/* Times, seconds of the daemon's clock. */
+uint32_t sobj_created(const struct sobj *o);
+uint32_t sobj_updated(const struct sobj *o);
+/* Mark-and-sweep generation (resync purge). */
+uint32_t sobj_gen(const struct sobj *o);
+void sobj_set_gen(struct sobj *o, uint32_t gen);
+/* Bytes one object takes (header, extension, body, rare parts). */
+size_t sobj_size(const struct sobj *o);
+
+#endif
