@@ -56,7 +56,8 @@ enum ftfw_kind {
 	FTFW_K_CTL,
 };
 
-/* Embedded in the caller's object; ftfw_node_init() before first use. */
+/* Embedded in the caller's object; ftfw_node_init() before first use (an
+ * all-zero node is an initialised one, as in a zeroed extension area). */
 struct ftfw_node {
 	struct ftfw_node *next, *prev;
 	uint32_t seq;		/* of its last transmission */
