@@ -34,7 +34,6 @@
 
 struct sync_core sc;
 
-extern const struct sync_mode sync_mode_ftfw __attribute__((weak));
 
 /* ---- services of mode.h -------------------------------------------- */
 
@@ -486,7 +485,7 @@ static const struct sync_mode *pick_mode(const struct conf_sync *s)
 	case CONF_SYNC_ALARM:
 		return &sync_mode_alarm;
 	default:
-		return &sync_mode_ftfw;	/* NULL until FT-FW is linked in */
+		return &sync_mode_ftfw;
 	}
 }
 
@@ -499,11 +498,6 @@ static int sync_init(void)
 	memset(&sc, 0, sizeof(sc));
 	sc.cs = &ctd.conf->sync;
 	sc.m = pick_mode(sc.cs);
-	if (!sc.m) {
-		log_err("the FT-FW sync mode is not available in this build "
-			"of conntrackd (ctbox)");
-		return -ENOSYS;
-	}
 	sc.seq = (uint32_t)time(NULL);
 	sc.wopts.window_tracking = sc.cs->tcp_window_tracking;
 	sc.wopts.commit_timeout = sc.cs->commit_timeout != 0;
