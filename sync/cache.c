@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sync/cache.h"
 #include "sync/ctkey.h"
@@ -93,9 +91,7 @@ struct cache *cache_create(const char *name, unsigned int hashsize,
 	c->name = name;
 	c->hashsize = hashsize;
 	c->limit = limit;
-	/* A per-run seed keeps chains short whatever addresses are used. */
-	c->seed = ctkey_mix((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
-		      (uint32_t)(uintptr_t)c);
+	c->seed = ctkey_seed(c);
 	return c;
 }
 

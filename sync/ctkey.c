@@ -1,6 +1,8 @@
 /* The daemon caches' key and hash (see ctkey.h). */
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "sync/ctkey.h"
 
@@ -47,4 +49,10 @@ uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k)
 	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		h = ctkey_mix(h ^ w[i]) + (uint32_t)i;
 	return h;
+}
+
+uint32_t ctkey_seed(const void *owner)
+{
+	return ctkey_mix((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
+			 (uint32_t)(uintptr_t)owner);
 }

@@ -24,7 +24,10 @@ struct ctkey {
 void ctkey_of(struct ctkey *k, const struct ct_tuple *t, uint16_t zone);
 /* A seeded hash of the key's words. */
 uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k);
-/* A well-mixed 32-bit value (for seeds). */
+/* A well-mixed 32-bit value. */
 uint32_t ctkey_mix(uint32_t h);
+/* A per-run hash seed for the table at owner: keeps chains short
+ * whatever addresses are used. */
+uint32_t ctkey_seed(const void *owner);
 
 #endif

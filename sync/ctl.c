@@ -248,10 +248,9 @@ static void print_runtime(struct out *o)
 		   r->local_unknown);
 }
 
-static void print_cache(struct out *o, const struct cache *c)
+void ctl_print_cache(struct out *o, const char *name,
+		     const struct cache_stats *s, unsigned int count)
 {
-	const struct cache_stats *s = cache_stats(c);
-
 	out_printf(o, "cache:%s\tactive objects:\t\t%12u\n"
 		   "\tactive/total entries:\t\t%12u/%12u\n"
 		   "\tcreation OK/failed:\t\t%12u/%12u\n"
@@ -261,7 +260,7 @@ static void print_cache(struct out *o, const struct cache *c)
 		   "\t\tentry not found:\t%12u\n"
 		   "\tdeletion created/failed:\t%12u/%12u\n"
 		   "\t\tentry not found:\t%12u\n\n",
-		   cache_name(c), s->active, s->active, cache_count(c),
+		   name, s->active, s->active, count,
 		   s->add_ok, s->add_fail, s->add_nomem, s->add_nospace,
 		   s->upd_ok, s->upd_fail, s->upd_notfound, s->del_ok,
 		   s->del_fail, s->del_notfound);
@@ -288,7 +287,8 @@ static void handle(int code, int fd)
 		ctd_shutdown();
 		break;
 	case CTL_STATS_CACHE:
-		print_cache(&o, ctd.cache);
+		ctl_print_cache(&o, cache_name(ctd.cache),
+				cache_stats(ctd.cache), cache_count(ctd.cache));
 		break;
 	case CTL_STATS_RUNTIME:
 		print_runtime(&o);

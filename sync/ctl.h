@@ -60,5 +60,11 @@ void ctl_server_fini(void);
  * for this child's end to see its own end-of-file. */
 void ctl_close_others(int keep);
 
+struct out;
+struct cache_stats;
+/* "-s cache": one cache's block in 1.4.7's layout. */
+void ctl_print_cache(struct out *o, const char *name,
+		     const struct cache_stats *s, unsigned int count);
+
 #endif
 

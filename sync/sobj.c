@@ -1,9 +1,8 @@
 /* The sync caches of stable objects (see sobj.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sync/ctkey.h"
 #include "sync/sobj.h"
@@ -54,7 +53,7 @@ struct scache {
 	size_t ext_size;
 	uint32_t seed;
 	struct cache_stats st;
-	struct sobj **bucket;
+	struct sobj *bucket[];
 };
 
 static unsigned char *body(const struct sobj *o)
@@ -216,27 +215,24 @@ struct scache *scache_create(const char *name, enum sobj_kind kind,
 			     size_t ext_size)
 {
 	struct scache *c;
+	size_t n;
 
-	if (!hashsize || ext_size > SOBJ_EXT_MAX) {
+	if (!hashsize || ext_size > SOBJ_EXT_MAX ||
+	    __builtin_mul_overflow((size_t)hashsize, sizeof(c->bucket[0]), &n) ||
+	    __builtin_add_overflow(n, sizeof(*c), &n)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	c = calloc(1, sizeof(*c));
+	/* the buckets in the same allocation */
+	c = calloc(1, n);
 	if (!c)
 		return NULL;
-	c->bucket = calloc(hashsize, sizeof(c->bucket[0]));
-	if (!c->bucket) {
-		free(c);
-		errno = ENOMEM;
-		return NULL;
-	}
 	c->name = name;
 	c->kind = kind;
 	c->hashsize = hashsize;
 	c->limit = limit;
 	c->ext_size = ext_size;
-	c->seed = ctkey_mix((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^
-			    (uint32_t)(uintptr_t)c);
+	c->seed = ctkey_seed(c);
 	return c;
 }
 
@@ -491,6 +487,5 @@ void scache_destroy(struct scache *c)
 		return;
 	while (scache_flush_step(c, ~0u, NULL, NULL))
 		;
-	free(c->bucket);
 	free(c);
 }

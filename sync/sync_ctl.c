@@ -189,21 +189,7 @@ static void print_network(struct out *o)
 
 static void cache_detail(struct out *o, struct scache *c)
 {
-	const struct cache_stats *s = scache_stats(c);
-
-	out_printf(o, "cache:%s\tactive objects:\t\t%12u\n"
-		   "\tactive/total entries:\t\t%12u/%12u\n"
-		   "\tcreation OK/failed:\t\t%12u/%12u\n"
-		   "\t\tno memory available:\t%12u\n"
-		   "\t\tno space left in cache:\t%12u\n"
-		   "\tupdate OK/failed:\t\t%12u/%12u\n"
-		   "\t\tentry not found:\t%12u\n"
-		   "\tdeletion created/failed:\t%12u/%12u\n"
-		   "\t\tentry not found:\t%12u\n\n",
-		   scache_name(c), s->active, s->active, scache_count(c),
-		   s->add_ok, s->add_fail, s->add_nomem, s->add_nospace,
-		   s->upd_ok, s->upd_fail, s->upd_notfound, s->del_ok,
-		   s->del_fail, s->del_notfound);
+	ctl_print_cache(o, scache_name(c), scache_stats(c), scache_count(c));
 }
 
 static void print_caches(struct out *o)

@@ -185,6 +185,26 @@ static void inject_exp(uint8_t type, const struct exp *in)
 
 /* ---- the cache ------------------------------------------------------- */
 
+/* What a message of kind k (0 NEW, 1 UPD, 2 DEL) does to the cached
+ * object o (NULL when unknown) before the store: true when the message's
+ * object is to be stored (added or updated). */
+static bool before_store(struct scache *c, int k, struct sobj *o)
+{
+	if (k == 2) {
+		if (o) {
+			del_obj(c, o);
+		} else {
+			scache_stats(c)->del_fail++;
+			scache_stats(c)->del_notfound++;
+		}
+		return false;
+	}
+	/* a NEW for a known flow replaces it: [active since] starts over */
+	if (o && k == 0)
+		del_obj(c, o);
+	return true;
+}
+
 void ext_apply_ct(uint8_t type, const struct ct *ct)
 {
 	struct scache *c = sc.cache[SC_EXT_CT];
@@ -195,19 +215,8 @@ void ext_apply_ct(uint8_t type, const struct ct *ct)
 		inject_ct(type, ct);
 		return;
 	}
-	o = scache_find_ct(c, ct);
-	if (type == WIRE_T_CT_DEL) {
-		if (o) {
-			del_obj(c, o);
-		} else {
-			scache_stats(c)->del_fail++;
-			scache_stats(c)->del_notfound++;
-		}
+	if (!before_store(c, type - WIRE_T_CT_NEW, scache_find_ct(c, ct)))
 		return;
-	}
-	/* a NEW for a known flow replaces it: [active since] starts over */
-	if (o && type == WIRE_T_CT_NEW)
-		del_obj(c, o);
 	o = scache_update_ct(c, ct, ctd_now(), &added);
 	if (o)
 		arm(o, added);
@@ -226,18 +235,8 @@ void ext_apply_exp(uint8_t type, const struct exp *e)
 	}
 	if (!c)
 		return;	/* ExpectationSync off */
-	o = scache_find_exp(c, e);
-	if (type == WIRE_T_EXP_DEL) {
-		if (o) {
-			del_obj(c, o);
-		} else {
-			scache_stats(c)->del_fail++;
-			scache_stats(c)->del_notfound++;
-		}
+	if (!before_store(c, type - WIRE_T_EXP_NEW, scache_find_exp(c, e)))
 		return;
-	}
-	if (o && type == WIRE_T_EXP_NEW)
-		del_obj(c, o);
 	o = scache_update_exp(c, e, ctd_now(), &added);
 	if (o)
 		arm(o, added);
