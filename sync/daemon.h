@@ -34,6 +34,10 @@ struct ctd_mode {
 	void (*on_purge)(const struct ct *ct, uint32_t created);
 	/* a control request: true when the mode answered it */
 	bool (*on_request)(int code, struct out *o, int fd);
+	/* expectations (sync mode with ExpectationSync; may be NULL): an
+	 * event, and an entry of a dump */
+	void (*on_exp_event)(const struct exp *e, enum ct_event ev);
+	void (*on_exp_resync)(const struct exp *e);
 	/* the end of every loop turn (may be NULL): send what was queued */
 	void (*end_turn)(void);
 };

@@ -15,6 +15,7 @@
 #include "lib/err.h"
 #include "netlink/bpf.h"
 #include "netlink/ct.h"
+#include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/cache.h"
 #include "sync/daemon.h"
@@ -22,8 +23,10 @@
 #include "sync/log.h"
 #include "sync/timer.h"
 
-/* ctnetlink multicast groups NEW, UPDATE, DESTROY (bits of groups 1-3). */
-#define CT_EVENT_GROUPS	(1u | 2u | 4u)
+/* ctnetlink multicast groups NEW, UPDATE, DESTROY (bits of groups 1-3),
+ * and the expectation groups EXP_NEW, EXP_UPDATE, EXP_DESTROY (4-6). */
+#define CT_EVENT_GROUPS		(1u | 2u | 4u)
+#define EXP_EVENT_GROUPS	(8u | 16u | 32u)
 
 struct evsrc_stats evsrc_stats;
 
@@ -219,6 +222,28 @@ static void overrun(void)
 			  (uint64_t)g->netlink_overrun_resync * 1000);
 }
 
+static bool want_exp(void)
+{
+	return ctd.mode->on_exp_event && ctd.conf->mode == CONF_MODE_SYNC &&
+	       ctd.conf->sync.expectation_sync;
+}
+
+static int on_exp_msg(const struct nlmsghdr *nlh, bool own)
+{
+	struct exp e;
+
+	if (!want_exp())
+		return 0;
+	if (exp_nl_parse(nlh, &e) < 0) {
+		evsrc_stats.catch_fail++;
+		return 0;
+	}
+	ctd.own_event = own;
+	ctd.mode->on_exp_event(&e, exp_nl_event(nlh));
+	ctd.own_event = false;
+	return 0;
+}
+
 static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 {
 	enum ct_event ev = ct_nl_event(nlh);
@@ -234,6 +259,8 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 	own = own_event(nlh->nlmsg_pid);
 	if (own == 2)
 		return 0;
+	if (exp_nl_event(nlh) != CT_EV_NONE)
+		return on_exp_msg(nlh, own == 1);
 	if (ct_nl_parse(nlh, &ct) < 0) {
 		evsrc_stats.catch_fail++;
 		return 0;
@@ -314,6 +341,21 @@ int evsrc_resync(bool purge)
 	return r;
 }
 
+static int on_exp_dump(const struct exp *e, enum ct_event ev, void *data)
+{
+	(void)ev;
+	(void)data;
+	ctd.mode->on_exp_resync(e);
+	return 0;
+}
+
+int evsrc_resync_exp(void)
+{
+	if (!want_exp() || !ctd.mode->on_exp_resync)
+		return 0;
+	return exp_nl_dump(dump_nl, 0, on_exp_dump, NULL);
+}
+
 static int on_flush_entry(const struct ct *ct, enum ct_event ev, void *data)
 {
 	(void)ev;
@@ -344,7 +386,8 @@ static int open_events(void)
 	const struct conf_general *g = &ctd.conf->general;
 	int fl;
 
-	ev_nl = nl_open(NETLINK_NETFILTER, CT_EVENT_GROUPS);
+	ev_nl = nl_open(NETLINK_NETFILTER, CT_EVENT_GROUPS |
+			(want_exp() ? EXP_EVENT_GROUPS : 0));
 	if (!ev_nl) {
 		int e = errno;
 
@@ -406,6 +449,7 @@ int evsrc_init(void)
 			return r;
 	}
 	/* The initial state: a full dump, nothing purged. */
+	evsrc_resync_exp();
 	r = evsrc_resync(false);
 	evsrc_stats.resync = 0;
 	if (r < 0 && r != -EINTR)

@@ -46,6 +46,9 @@ bool evsrc_filter(const struct conf_filter *f, const struct ct *ct);
  * with purge, entries of the cache the dump did not show are then
  * handed to on_purge and removed. 0 or -errno. */
 int evsrc_resync(bool purge);
+/* Dump the expectation table into the mode's on_exp_resync (sync mode
+ * with ExpectationSync only; 0 otherwise). */
+int evsrc_resync_exp(void);
 /* Flush the kernel table: whole, or entry by entry through the Filter. */
 int evsrc_flush_kernel(void);
 

@@ -462,6 +462,62 @@ static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
 			       SYNC_EV_UPD);
 }
 
+/* ExpectationSync { helper ... }: only those helpers' expectations
+ * (names compared as 1.4.7 does, over the configured name's length). */
+static bool exp_wanted(const struct exp *e)
+{
+	unsigned int i;
+
+	if (!sc.cs->nexp_helpers)
+		return true;
+	if (!exp_has(e, EXP_A_HELPER))
+		return false;
+	for (i = 0; i < sc.cs->nexp_helpers; i++)
+		if (!strncmp(e->helper, sc.cs->exp_helpers[i],
+			     strlen(sc.cs->exp_helpers[i])))
+			return true;
+	return false;
+}
+
+static void local_exp(const struct exp *e, enum ct_event ev, bool send)
+{
+	struct scache *c = sc.cache[SC_INT_EXP];
+	struct sobj *o;
+	bool added;
+
+	if (!c || !exp_wanted(e))
+		return;
+	if (ev == CT_EV_DESTROY) {
+		o = scache_find_exp(c, e);
+		if (!o) {
+			scache_stats(c)->del_fail++;
+			scache_stats(c)->del_notfound++;
+			return;
+		}
+		sobj_get(o);
+		scache_del(c, o);
+		if (send)
+			sc.m->on_local(o, SYNC_EV_DEL);
+		else
+			forget(o, NULL);
+		sobj_put(o);
+		return;
+	}
+	o = scache_update_exp(c, e, ctd_now(), &added);
+	if (o && send)
+		sc.m->on_local(o, added ? SYNC_EV_NEW : SYNC_EV_UPD);
+}
+
+static void on_exp_event(const struct exp *e, enum ct_event ev)
+{
+	local_exp(e, ev, !ctd.own_event);
+}
+
+static void on_exp_resync(const struct exp *e)
+{
+	local_exp(e, CT_EV_UPDATE, !sc.quiet);
+}
+
 static void on_event(const struct ct *ct, enum ct_event ev)
 {
 	if (ev == CT_EV_NEW || ev == CT_EV_UPDATE || ev == CT_EV_DESTROY)
@@ -602,6 +658,8 @@ const struct ctd_mode ctd_sync_mode = {
 	.fini = sync_fini,
 	.on_event = on_event,
 	.on_resync = on_resync,
+	.on_exp_event = on_exp_event,
+	.on_exp_resync = on_exp_resync,
 	.on_request = sync_request,
 	.end_turn = after_turn,
 };

@@ -435,15 +435,21 @@ static void flush_caches(unsigned int which, const char *msg)
 	sync_flush_cache(which);
 }
 
-static void resync_master(void)
+static void resync_master(bool ct, bool exp)
 {
 	if (!sc.cache[SC_INT_CT]) {
 		log_notice("resync is unsupported in this mode");
 		return;
 	}
-	log_notice("resync with master conntrack table");
 	sc.quiet = true;
-	evsrc_resync(false);
+	if (ct) {
+		log_notice("resync with master conntrack table");
+		evsrc_resync(false);
+	}
+	if (exp && sc.cache[SC_INT_EXP]) {
+		log_notice("resync with master expect table");
+		evsrc_resync_exp();
+	}
 	sc.quiet = false;
 }
 
@@ -502,8 +508,13 @@ bool sync_request(int code, struct out *o, int fd)
 		flush_caches(SC_F_EXT, "flushing external cache");
 		return true;
 	case CTL_CT_RESYNC_MASTER:
+		resync_master(true, false);
+		return true;
+	case CTL_EXP_RESYNC_MASTER:
+		resync_master(false, true);
+		return true;
 	case CTL_ALL_RESYNC_MASTER:
-		resync_master();
+		resync_master(true, true);
 		return true;
 	case CTL_SEND_BULK:
 		log_notice("sending bulk update");
