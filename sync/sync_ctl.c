@@ -58,6 +58,11 @@ static void dump_one(struct sobj *o, void *data)
 		struct exp e;
 
 		sobj_exp(o, &e);
+		e.present &= ~CT_BIT(EXP_A_TIMEOUT);	/* as for flows */
+		if (d->xml) {
+			exp_print_xml(&d->o, &e, &po);
+			return;
+		}
 		exp_print_text(&d->o, &e, &po);
 	}
 	if (d->o.len && d->o.buf[d->o.len - 1] == '\n')
