@@ -18,6 +18,7 @@
 #include "sync/ctl.h"
 #include "sync/evsrc.h"
 #include "sync/log.h"
+#include "sync/mode_ftfw.h"
 #include "sync/sobj.h"
 #include "sync/sync_int.h"
 
@@ -225,8 +226,15 @@ static void print_queues(struct out *o)
 	for (i = 0; i < chans_count(sc.chans); i++)
 		queue_block(o, "errorq", chan_queued(chans_get(sc.chans, i)),
 			    sc.cs->error_queue_length, 0);
-	if (sc.m->on_request)
+	if (sc.m == &sync_mode_ftfw) {
+		unsigned int cur, max;
+		uint64_t enospc;
+
+		mode_ftfw_rsqueue_stats(&cur, &max, &enospc);
+		queue_block(o, "rsqueue", cur, max, (unsigned int)enospc);
+	} else if (sc.m->on_request) {
 		sc.m->on_request(CTL_STATS_QUEUE, o);
+	}
 }
 
 /* ---- -t: a kernel flush after PurgeTimeout --------------------------- */
