@@ -158,6 +158,14 @@ void sync_seq_set(uint32_t seq)
 
 void sync_bulk_start(void)
 {
+	if (!sc.cache[SC_INT_CT]) {
+		/* DisableInternalCache: the kernel table is the cache, each
+		 * entry sent as new (1.4.7); read in one turn, like -R */
+		sc.kernel_bulk = true;
+		evsrc_resync(false);
+		sc.kernel_bulk = false;
+		return;
+	}
 	sc.bulk = 1;
 	sc.bulk_cur = 0;
 	sync_core_kick();
@@ -415,11 +423,13 @@ static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
 
 	if (!sc.cache[SC_INT_CT]) {
 		/* DisableInternalCache: a transient object, no coalescing */
-		if (!send)
+		if (!send && !sc.kernel_bulk)
 			return;
 		o = sobj_new_ct(ct, ctd_now(), sc.m->ext_size);
 		if (!o)
 			return;
+		if (sc.kernel_bulk)
+			ev = CT_EV_NEW;
 		sobj_set_state(o, ev == CT_EV_NEW ? SOBJ_NEW :
 			       ev == CT_EV_DESTROY ? SOBJ_DEAD : SOBJ_ALIVE);
 		if (ev == CT_EV_NEW)
@@ -559,6 +569,10 @@ static int sync_init(void)
 	sc.wopts.commit_timeout = sc.cs->commit_timeout != 0;
 	wheel_init(&sc.wheel, sync_now_ms());
 	timer_init(&sc.wake, on_wake, NULL);
+	if (sc.cs->disable_internal_cache)
+		log_notice("disabling internal cache");
+	if (sc.cs->disable_external_cache)
+		log_notice("disabling external cache");
 	if (!sc.cs->disable_internal_cache) {
 		sc.cache[SC_INT_CT] = scache_create("internal", SOBJ_CT, g->hashsize,
 					  g->hashlimit, sc.m->ext_size);

@@ -42,6 +42,7 @@ struct sync_core {
 	const struct sync_mode *m;
 	bool mode_up;
 	bool quiet;		/* dump entries populate only */
+	bool kernel_bulk;	/* dump entries are a bulk send's */
 	bool startup_resync;
 	struct scache *cache[SC_NCACHES];	/* NULL when disabled */
 	struct chans *chans;
