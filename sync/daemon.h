@@ -34,6 +34,12 @@ struct ctd_mode {
 	void (*on_purge)(const struct ct *ct, uint32_t created);
 	/* a control request: true when the mode answered it */
 	bool (*on_request)(int code, struct out *o, int fd);
+	/* a resync that purges (overrun, polling) and a mode that keeps
+	 * its own cache (ctd.cache NULL): begin, then the dump's entries
+	 * (on_resync), then end (complete: the dump was not interrupted,
+	 * so what it did not show is gone from the kernel) */
+	void (*on_purge_begin)(void);
+	void (*on_purge_end)(bool complete);
 	/* expectations (sync mode with ExpectationSync; may be NULL): an
 	 * event, and an entry of a dump */
 	void (*on_exp_event)(const struct exp *e, enum ct_event ev);

@@ -331,13 +331,20 @@ int evsrc_resync(bool purge)
 	struct dump_ctx d = { 0, purge && ctd.cache };
 	int r;
 
+	/* a mode with caches of its own sweeps them itself */
+	bool own = purge && !ctd.cache && ctd.mode->on_purge_begin;
+
 	if (d.mark)
 		d.gen = cache_sweep_begin(ctd.cache);
+	if (own)
+		ctd.mode->on_purge_begin();
 	r = ct_nl_dump(dump_nl, CT_TABLE_CONNTRACK, false, NULL, on_dump, &d);
 	evsrc_stats.resync++;
 	/* An interrupted dump may have missed entries: purge nothing. */
 	if (r == 0 && d.mark)
 		cache_sweep(ctd.cache, d.gen, on_sweep, NULL);
+	if (own)
+		ctd.mode->on_purge_end(r == 0);
 	return r;
 }
 

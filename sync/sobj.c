@@ -81,6 +81,20 @@ struct sobj *sobj_of_ext(void *ext)
 	return (struct sobj *)((char *)ext - EXT_OFF);
 }
 
+uint32_t sobj_gen(const struct sobj *o)
+{
+	uint32_t g;
+
+	memcpy(&g, body(o) + offsetof(struct ct, use), sizeof(g));
+	return g;
+}
+
+void sobj_set_gen(struct sobj *o, uint32_t gen)
+{
+	if (sobj_kind(o) == SOBJ_CT)
+		memcpy(body(o) + offsetof(struct ct, use), &gen, sizeof(gen));
+}
+
 void sobj_set_state(struct sobj *o, enum sobj_state st)
 {
 	o->state = (uint8_t)st;
@@ -132,6 +146,7 @@ void sobj_ct(const struct sobj *o, struct ct *ct)
 {
 	memset(ct, 0, sizeof(*ct));
 	memcpy(ct, body(o), CT_BODY_LEN);
+	ct->use = 0;	/* the slot holds the sweep generation */
 	if (o->rare) {
 		ct->snat = o->rare->snat;
 		ct->dnat = o->rare->dnat;
@@ -175,7 +190,7 @@ static int store_ct(struct sobj *o, const struct ct *src)
 	ct_unset(&b, CT_A_USE);
 	ct_unset(&b, CT_A_COUNTERS_ORIG);
 	ct_unset(&b, CT_A_COUNTERS_REPLY);
-	b.use = 0;
+	b.use = sobj_gen(o);	/* the slot holds the sweep generation */
 	memset(b.counters, 0, sizeof(b.counters));
 	memcpy(body(o), &b, CT_BODY_LEN);
 	return 0;

@@ -75,6 +75,11 @@ void sobj_set_state(struct sobj *o, enum sobj_state st);
 /* Times, seconds of the daemon's clock. */
 uint32_t sobj_created(const struct sobj *o);
 uint32_t sobj_updated(const struct sobj *o);
+/* Mark-and-sweep generation of a conntrack object (purge after a
+ * resync); kept in the body's slot of the use count, which a cache
+ * never keeps. */
+uint32_t sobj_gen(const struct sobj *o);
+void sobj_set_gen(struct sobj *o, uint32_t gen);
 /* Bytes one object takes (header, extension, body, rare parts). */
 size_t sobj_size(const struct sobj *o);
 

@@ -250,6 +250,8 @@ void sync_flush_cache(unsigned int which)
 	sync_core_kick();
 }
 
+static void sweep_step(void);
+
 static void end_turn(void)
 {
 	uint64_t now = sync_now_ms(), tick;
@@ -262,6 +264,8 @@ static void end_turn(void)
 	wheel_advance(&sc.wheel, now, WHEEL_BATCH, fire, NULL);
 	if (sc.bulk)
 		bulk_step();
+	if (sc.sweep)
+		sweep_step();
 	flush_step();
 	if (sc.m->on_timer)
 		sc.m->on_timer(now);
@@ -269,9 +273,9 @@ static void end_turn(void)
 		sc.m->flush();
 	chans_flush(sc.chans);
 	sync_commit_step();
-	if (sc.bulk || sc.flushing || sync_commit_busy() ||
+	if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy() ||
 	    wheel_pending(&sc.wheel) > 0) {
-		if (sc.bulk || sc.flushing || sync_commit_busy())
+		if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy())
 			timer_add(&sc.wake, 0);
 		else if (wheel_next(&sc.wheel, &tick))
 			timer_add(&sc.wake, tick > now ? tick - now : 0);
@@ -464,6 +468,8 @@ static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
 	o = scache_update_ct(sc.cache[SC_INT_CT], ct, ctd_now(), &added);
 	if (!o)
 		return;
+	/* seen alive since the last purging dump began: not swept */
+	sobj_set_gen(o, sc.gen);
 	/* 1.4.7 replaces the entry a NEW event finds: it is new again */
 	if (ev == CT_EV_NEW)
 		sobj_set_state(o, SOBJ_NEW);
@@ -539,6 +545,45 @@ static void on_event(const struct ct *ct, enum ct_event ev)
 static void on_resync(const struct ct *ct)
 {
 	local_ct(ct, CT_EV_UPDATE, !sc.quiet);
+}
+
+/* Purge after a resync: what the dump did not show is gone from the
+ * kernel; the sweep goes a bounded step per turn (end_turn). */
+static void on_purge_begin(void)
+{
+	sc.gen++;
+	sc.purging = true;
+}
+
+static void on_purge_end(bool complete)
+{
+	sc.purging = false;
+	if (complete && sc.cache[SC_INT_CT]) {
+		sc.sweep = true;
+		sc.sweep_cur = 0;
+		sync_core_kick();
+	}
+}
+
+static void sweep_one(struct sobj *o, void *data)
+{
+	struct scache *c = data;
+
+	if (sobj_gen(o) == sc.gen)
+		return;
+	sobj_get(o);
+	scache_del(c, o);
+	sc.m->on_local(o, SYNC_EV_DEL);
+	sobj_put(o);
+}
+
+static void sweep_step(void)
+{
+	struct scache *c = sc.cache[SC_INT_CT];
+
+	sc.sweep_cur = scache_walk(c, sc.sweep_cur, STEP_OBJS, sweep_one, c);
+	if (!sc.sweep_cur)
+		sc.sweep = false;
 }
 
 /* ---- start and stop -------------------------------------------------- */
@@ -672,6 +717,8 @@ const struct ctd_mode ctd_sync_mode = {
 	.fini = sync_fini,
 	.on_event = on_event,
 	.on_resync = on_resync,
+	.on_purge_begin = on_purge_begin,
+	.on_purge_end = on_purge_end,
 	.on_exp_event = on_exp_event,
 	.on_exp_resync = on_exp_resync,
 	.on_request = sync_request,

@@ -43,6 +43,10 @@ struct sync_core {
 	bool mode_up;
 	bool quiet;		/* dump entries populate only */
 	bool kernel_bulk;	/* dump entries are a bulk send's */
+	bool purging;		/* a purging dump is being read */
+	bool sweep;		/* its sweep goes on, sweep_cur */
+	uint64_t sweep_cur;
+	uint32_t gen;		/* of the last purging dump */
 	bool startup_resync;
 	struct scache *cache[SC_NCACHES];	/* NULL when disabled */
 	struct chans *chans;

@@ -7,7 +7,8 @@
 # datagram are each dropped and counted in 1.4.7's counter for it (-s
 # network), and nothing of them reaches the cache.  Ours also drops a
 # datagram from an address that is not the configured peer (1.4.7 takes
-# it).
+# it).  Then a sender in polling mode: its purge deletes a vanished flow
+# on the receiver.
 . "$(dirname "$0")/../lib.sh"
 
 D=$(ours_path conntrackd)
@@ -120,5 +121,30 @@ fi
 send 10.232.1.1 del
 sleep 0.3
 eq "a CT_DEL from the peer removes the flow" "" "$(ext)"
+
+# A sender in polling mode (PollSecs): a flow gone from its kernel is
+# found by the next dump's purge and deleted on the receiver.
+sed -e 's/10.232.1.2/10.232.1.X/; s/10.232.1.1/10.232.1.2/; s/10.232.1.X/10.232.1.1/' \
+    -e 's/Interface sb/Interface sa/; s#b\.lock#a.lock#; s#b\.ctl#a.ctl#; s#b\.log#a.log#' \
+    -e 's/^General {/General {\n\tPollSecs 1/' "$T_TMP/b.conf" >"$T_TMP/a.conf"
+in_ns "$A" "$D" -C "$T_TMP/a.conf" >"$T_TMP/a.out" 2>&1 &
+APID=$!
+for _ in $(seq 100); do [ -S "$T_TMP/a.ctl" ] && break; sleep 0.05; done
+in_ns "$A" conntrack -I -p udp -s 192.0.2.90 -d 198.51.100.90 --sport 5 \
+	--dport 6 -t 100 >/dev/null 2>&1
+poll_ext() {	# poll_ext WANT: wait up to 5 s for -e to show WANT lines
+	for _ in $(seq 50); do
+		[ "$(ext | grep -c 192.0.2.90)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+poll_ext 1 && t_ok "PollSecs: the sender's dump sends a new flow" ||
+	t_fail "PollSecs: the sender's dump sends a new flow" "$(ext)"
+in_ns "$A" conntrack -D -p udp -s 192.0.2.90 >/dev/null 2>&1
+poll_ext 0 && t_ok "PollSecs: a flow gone from the sender's kernel is purged on the receiver" ||
+	t_fail "PollSecs: a flow gone from the sender's kernel is purged on the receiver" "$(ext)"
+in_ns "$A" "$D" -C "$T_TMP/a.conf" -k >/dev/null 2>&1
+wait "$APID" 2>/dev/null
 stop
 t_done
