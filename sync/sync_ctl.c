@@ -12,6 +12,7 @@
 #include "lib/ct_print.h"
 #include "lib/err.h"
 #include "lib/out.h"
+#include "netlink/ct.h"
 #include "netlink/nl.h"
 #include "sync/channels.h"
 #include "sync/commit.h"
@@ -81,6 +82,34 @@ struct dump_args {
 	bool xml;
 };
 
+/* DisableInternalCache: -i lists the kernel table through the Filter,
+ * each line as conntrack -L prints it (1.4.7's plain nfct_snprintf). */
+static int kernel_one(const struct ct *ct, enum ct_event ev, void *data)
+{
+	struct dump *d = data;
+	struct ct_print_opts po;
+
+	(void)ev;
+	if (!evsrc_filter(&ctd.conf->general.filter, ct))
+		return 0;
+	memset(&po, 0, sizeof(po));
+	if (d->xml)
+		ct_print_xml(&d->o, ct, &po);
+	else
+		ct_print_text(&d->o, ct, &po);
+	return d->o.err ? 1 : 0;
+}
+
+static void dump_kernel(struct dump *d)
+{
+	struct nl *nl = nl_open(NETLINK_NETFILTER, 0);
+
+	if (!nl)
+		return;
+	ct_nl_dump(nl, CT_TABLE_CONNTRACK, false, NULL, kernel_one, d);
+	nl_close(nl);
+}
+
 static void dump_child(void *data)
 {
 	static char buf[OUT_BUF_SIZE];
@@ -96,6 +125,8 @@ static void dump_child(void *data)
 	d.now = ctd_now();
 	if (c)
 		scache_walk(c, 0, ~0u, dump_one, &d);
+	else if (a->which == SC_INT_CT && sc.cs->disable_internal_cache)
+		dump_kernel(&d);
 	r = out_close(&d.o);
 	if (r < 0)
 		log_err("cache dump to a control client stopped: write error: "
@@ -106,7 +137,8 @@ static void dump(int fd, int which, bool xml)
 {
 	struct dump_args a = { fd, which, xml };
 
-	if (!sc.cache[which])
+	if (!sc.cache[which] &&
+	    !(which == SC_INT_CT && sc.cs->disable_internal_cache))
 		return;
 	if (ctd_fork(dump_child, &a) < 0)
 		ctd.rt.child_fail++;
@@ -127,6 +159,26 @@ static void cache_block(struct out *o, const char *title, struct scache *c)
 		   s->upd_fail, s->del_ok, s->del_fail);
 }
 
+/* DisableInternalCache / DisableExternalCache stand-ins for a cache */
+static void bypass_block(struct out *o)
+{
+	out_printf(o, "internal bypass:\n"
+		   "connections new:\t\t%12u\n"
+		   "connections updated:\t\t%12u\n"
+		   "connections destroyed:\t\t%12u\n\n",
+		   sc.bypass.new_, sc.bypass.upd, sc.bypass.del);
+}
+
+static void inject_block(struct out *o)
+{
+	out_printf(o, "external inject:\n"
+		   "connections created:\t\t%12u\tfailed:\t%12u\n"
+		   "connections updated:\t\t%12u\tfailed:\t%12u\n"
+		   "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
+		   sc.inject.add_ok, sc.inject.add_fail, sc.inject.upd_ok,
+		   sc.inject.upd_fail, sc.inject.del_ok, sc.inject.del_fail);
+}
+
 static void print_stats(struct out *o, bool exp)
 {
 	struct scache *in = sc.cache[exp ? SC_INT_EXP : SC_INT_CT];
@@ -137,21 +189,11 @@ static void print_stats(struct out *o, bool exp)
 	if (in)
 		cache_block(o, "cache internal", in);
 	else
-		out_printf(o, "internal bypass:\n"
-			   "connections new:\t\t%12u\n"
-			   "connections updated:\t\t%12u\n"
-			   "connections destroyed:\t\t%12u\n\n",
-			   sc.bypass.new_, sc.bypass.upd, sc.bypass.del);
+		bypass_block(o);
 	if (ex)
 		cache_block(o, "cache external", ex);
 	else
-		out_printf(o, "external inject:\n"
-			   "connections created:\t\t%12u\tfailed:\t%12u\n"
-			   "connections updated:\t\t%12u\tfailed:\t%12u\n"
-			   "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
-			   sc.inject.add_ok, sc.inject.add_fail,
-			   sc.inject.upd_ok, sc.inject.upd_fail,
-			   sc.inject.del_ok, sc.inject.del_fail);
+		inject_block(o);
 	out_printf(o, "traffic processed:\n%20llu Bytes      %20llu Pckts\n\n",
 		   0ULL, 0ULL);
 	chans_print_stats(sc.chans, o);
@@ -202,9 +244,14 @@ static void print_caches(struct out *o)
 {
 	unsigned int i;
 
-	for (i = 0; i < SC_NCACHES; i++)
+	if (!sc.cache[SC_INT_CT])
+		bypass_block(o);
+	for (i = 0; i < SC_NCACHES; i++) {
+		if (i == SC_EXT_CT && !sc.cache[SC_EXT_CT])
+			inject_block(o);
 		if (sc.cache[i])
 			cache_detail(o, sc.cache[i]);
+	}
 }
 
 static void queue_block(struct out *o, const char *name, unsigned int cur,
@@ -474,8 +521,7 @@ bool sync_request(int code, struct out *o, int fd)
 	switch (code) {
 	case CTL_CT_DUMP_INTERNAL:
 	case CTL_CT_DUMP_INT_XML:
-		/* DisableInternalCache: 1.4.7 dumps the kernel table; we
-		 * answer with nothing (yet) */
+		/* DisableInternalCache: the kernel table */
 		dump(fd, SC_INT_CT, code == CTL_CT_DUMP_INT_XML);
 		return true;
 	case CTL_CT_DUMP_EXTERNAL:
