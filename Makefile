@@ -155,7 +155,12 @@ $(BUILD)/tests/chan_tool: tests/unit/chan_tool.c $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool
+$(BUILD)/tests/commit_tool: tests/unit/commit_tool.c $(BUILD)/libctbox.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool \
+	$(BUILD)/tests/commit_tool
 
 check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run

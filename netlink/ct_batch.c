@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "ct.h"
 #include "ct_batch.h"
+#include "exp.h"
 #include "nl.h"
 
 struct ct_batch {
@@ -119,6 +120,49 @@ int ct_batch_update(struct ct_batch *b, const struct ct *ct, bool get,
 	key_of(&key, ct, false);
 	return queue(b, IPCTNL_MSG_CT_GET, 0, &key, 0, NL_BATCH_COST_OBJ,
 		     NULL);
+}
+
+int ct_batch_create(struct ct_batch *b, const struct ct *ct, uint32_t *seq)
+{
+	return queue(b, IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, ct,
+		     CT_BUILD_CONFIRMED, NL_BATCH_COST_ERR, seq);
+}
+
+static int queue_exp(struct ct_batch *b, uint16_t type, uint16_t flags,
+		     const struct exp *e, uint32_t *seq)
+{
+	struct nlmsghdr *nlh;
+	size_t room;
+	void *buf = nl_batch_room(b->nb, &room);
+
+	nlh = exp_nl_build(buf, room, type, flags, e->tuple.l3, e);
+	if (!nlh)
+		return -errno;
+	return nl_batch_add(b->nb, nlh, NL_BATCH_COST_ERR, seq);
+}
+
+int ct_batch_exp_create(struct ct_batch *b, const struct exp *e,
+			uint32_t *seq)
+{
+	return queue_exp(b, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL, e,
+			 seq);
+}
+
+int ct_batch_exp_delete(struct ct_batch *b, const struct exp *e,
+			uint32_t *seq)
+{
+	struct exp key;
+
+	if (!exp_has(e, EXP_A_TUPLE))
+		return -EINVAL;
+	memset(&key, 0, sizeof(key));
+	key.tuple = e->tuple;
+	exp_set(&key, EXP_A_TUPLE);
+	if (exp_has(e, EXP_A_ZONE)) {
+		key.zone = e->zone;
+		exp_set(&key, EXP_A_ZONE);
+	}
+	return queue_exp(b, IPCTNL_MSG_EXP_DELETE, 0, &key, seq);
 }
 
 bool ct_batch_full(const struct ct_batch *b)

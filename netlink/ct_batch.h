@@ -30,6 +30,15 @@ int ct_batch_delete(struct ct_batch *b, const struct ct *ct, uint32_t *seq);
  * seq + 1. */
 int ct_batch_update(struct ct_batch *b, const struct ct *ct, bool get,
 		    uint32_t *seq);
+/* Create (flags: NLM_F_CREATE / NLM_F_EXCL are added for you). */
+int ct_batch_create(struct ct_batch *b, const struct ct *ct, uint32_t *seq);
+/* Expectations ride the same writer: create with everything e carries,
+ * delete by e's tuple and zone (never without a tuple: the kernel would
+ * take that as "delete all of this helper's", or of everything). */
+int ct_batch_exp_create(struct ct_batch *b, const struct exp *e,
+			uint32_t *seq);
+int ct_batch_exp_delete(struct ct_batch *b, const struct exp *e,
+			uint32_t *seq);
 
 bool ct_batch_full(const struct ct_batch *b);
 size_t ct_batch_pending(const struct ct_batch *b);
