@@ -107,7 +107,12 @@ $(BUILD)/tests/chan_tool: tests/unit/chan_tool.c $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
-unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool
+# The HA harness's TCP sessions (tests/integration/ha/): no libctbox.
+$(BUILD)/tests/ha_sessions: tests/integration/ha/sessions.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool $(BUILD)/tests/ha_sessions
 
 check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run
