@@ -106,6 +106,13 @@ ha_impl() {
 		return 1
 		;;
 	esac
+	# built by make unit; a tree without it (TEST_REF=1 on a fresh
+	# checkout) gets it compiled here
+	if [ ! -x "$HA_SESS_BIN" ]; then
+		HA_SESS_BIN=$T_TMP/ha_sessions
+		cc -std=c11 -D_GNU_SOURCE -O2 -o "$HA_SESS_BIN" "$TOP/tests/integration/ha/sessions.c" ||
+			{ echo "ha: cannot build ha_sessions"; return 1; }
+	fi
 	for b in "$HA_CTD_BIN" "$HA_CT_BIN" "$HA_SESS_BIN"; do
 		[ -x "$b" ] || { echo "ha: $b missing (make unit builds ha_sessions)"; return 1; }
 	done
@@ -407,6 +414,13 @@ ha_wait_notify() {
 ha_server_start() {
 	ip netns exec "${HA_NS[server]}" "$HA_SESS_BIN" server $HA_SERVER $HA_PORT >"$HA_RUN/server.out" 2>&1 &
 	ha_own server
+	local i
+	for i in $(seq 100); do
+		ha_in server ss -Hltn "sport = :$HA_PORT" | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "ha: the session server does not listen"
+	return 1
 }
 
 # ha_clients_start SET N: N sessions named SET (old, new).
@@ -475,14 +489,15 @@ ha_proc() {
 # ha_load_flows: HA_K flows into the master's (fw1) kernel, then until
 # the backup holds them; HA_R[bg_backup], bg_ms, backup rss/cpu.
 ha_load_flows() {
-	local t0 end c=0 p0 p1
+	local t0 end c=0 p0 p1 want
+	want=$((HA_K + $(ha_sess old established)))
 	"$TOP/tests/bench/gen_flows.sh" "$HA_K" >"$HA_RUN/flows"
 	p0=$(ha_proc 2)
 	t0=$(ha_now); end=$((t0 + 30000 + HA_K / 2))
 	ha_in fw1 "$HA_CT_BIN" -R "$HA_RUN/flows" >/dev/null 2>"$HA_RUN/flows.err"
 	while [ "$(ha_now)" -lt $end ]; do
 		c=$(ha_backup_count 2)
-		[ "$c" -ge $((HA_K + HA_N_OLD)) ] && break
+		[ "$c" -ge $want ] && break
 		sleep 0.2
 	done
 	HA_R[bg_ms]=$(($(ha_now) - t0))
@@ -523,7 +538,7 @@ ha_scenario() {
 		ha_ka_start 1; sleep 0.2; ha_ka_start 2
 	fi
 	HA_R[initial_ms]=$(ha_wait_holder fw1 20)
-	ha_server_start
+	ha_server_start || { HA_R[error]="session server"; return 1; }
 	ha_clients_start old "$HA_N_OLD"
 	HA_R[old_start]=$(ha_wait_flowing old 1 8)
 	if [ "$sc" = coldstart ]; then
