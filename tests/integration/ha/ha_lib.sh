@@ -527,7 +527,7 @@ ha_sess_on() {
 #              what it has; the link is back when fw1 returns.
 #   coldstart  both nodes start at once; fw1 must end up master.
 ha_scenario() {
-	local sc=$1 n
+	local sc=$1 n t0
 	HA_R=([scenario]=$sc [impl]=$HA_IMPL [k]=$HA_K)
 	HA_PID=()
 	ha_topology || { HA_R[error]="topology"; return 1; }
@@ -553,16 +553,23 @@ ha_scenario() {
 	HA_R[sess_backup]=$(ha_sess_on 2)
 	sleep "$HA_PRE"
 	HA_R[old_pre]=$(ha_wait_flowing old 0 2)
+	t0=$(ha_now)
 	case $sc in
 	crash) ha_crash 1 ;;
 	graceful) ha_stop ka1 TERM ;;
 	synclink) ip -n "${HA_NS[fw2]}" link set y0 down; ha_crash 1 ;;
 	esac
-	HA_R[takeover_ms]=$(ha_wait_holder fw2 20)
+	# from the event on (a crash itself takes a moment)
+	if ha_wait_holder fw2 20 >/dev/null; then
+		HA_R[takeover_ms]=$(($(ha_now) - t0))
+	else
+		HA_R[takeover_ms]=-1
+	fi
 	ha_clients_start new "$HA_N_NEW"
 	HA_R[new_start]=$(ha_wait_flowing new 1 8)
 	HA_R[fw2_primary_ms]=$(ha_wait_notify 2 primary 30)
 	HA_R[old_mid]=$(ha_wait_flowing old "$HA_MID" "$HA_SETTLE")
+	ha_in fw2 "$HA_CT_BIN" -L -p tcp --dport $HA_PORT >"$HA_RUN/fw2.sessions.master" 2>&1
 	case $sc in
 	crash) ha_return 1 ;;
 	graceful) ha_ka_start 1 ;;
@@ -570,6 +577,7 @@ ha_scenario() {
 	esac
 	HA_R[failback_ms]=$(ha_wait_holder fw1 30)
 	HA_R[fw1_primary_ms]=$(ha_wait_notify 1 primary 60)
+	ha_in fw1 "$HA_CT_BIN" -L -p tcp --dport $HA_PORT >"$HA_RUN/fw1.sessions.failback" 2>&1
 	HA_R[old_end]=$(ha_wait_flowing old 2 "$HA_SETTLE")
 	ha_wait_flowing new 0 2 >/dev/null
 	HA_R[fw1_flows]=$(ha_in fw1 "$HA_CT_BIN" -C 2>/dev/null)
