@@ -4,7 +4,7 @@
 set -u
 PKGS="build-essential pkg-config libmnl-dev musl-tools musl-dev linux-libc-dev
       conntrack conntrackd nfct iproute2 nftables iptables iputils-ping
-      netcat-openbsd tcpdump jq strace kmod procps"
+      netcat-openbsd tcpdump jq keepalived strace kmod procps"
 missing=()
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -14,9 +14,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
 		{ echo "tests/deps.sh: apt-get failed"; exit 1; }
-	# Installing conntrackd starts its service: no daemon may run on a test host.
-	systemctl stop conntrackd >/dev/null 2>&1 || true
-	systemctl disable conntrackd >/dev/null 2>&1 || true
+	# Installing conntrackd or keepalived starts its service: no daemon may
+	# run on a test host (the HA tests start their own, in namespaces).
+	for s in conntrackd keepalived; do
+		systemctl stop "$s" >/dev/null 2>&1 || true
+		systemctl disable "$s" >/dev/null 2>&1 || true
+	done
 	pkill -x conntrackd >/dev/null 2>&1 || true
 fi
 modprobe nf_conntrack >/dev/null 2>&1 || true

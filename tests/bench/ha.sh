@@ -53,8 +53,8 @@ for k in "${KS[@]}"; do
 				echo "$impl $k run $r: harness error: ${HA_R[error]}"
 				continue
 			fi
-			g=${HA_R[old_gap]}
-			[ "${HA_R[new_gap]}" -gt "$g" ] && g=${HA_R[new_gap]}
+			g=$(printf '%s\n' "${HA_R[old_gap]}" "${HA_R[new_gap]}" |
+				awk '$1 != "-" && $1 + 0 >= m {m = $1; n++} END {print n ? m : "-"}')
 			printf '%-9s %8d %3d  %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' "$impl" "$k" "$r" \
 				"${HA_R[old_alive]}/$HA_N_OLD" "${HA_R[new_alive]}/$HA_N_NEW" "$g" \
 				"${HA_R[takeover_ms]}" "${HA_R[failback_ms]}" "${HA_R[fw2_primary_ms]}" \

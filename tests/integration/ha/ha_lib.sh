@@ -449,16 +449,17 @@ ha_wait_flowing() {
 }
 
 # ha_clients_stop SET: the final state; sets HA_R[SET_alive] (flowing at
-# the end), SET_gap (longest silence of a surviving session), SET_lost
-# (reasons of the others).
+# the end), SET_gap (longest silence of a surviving session, "-" if none
+# survived), SET_lost (reasons of the others: rst, eof, ..., stuck = no
+# error but nothing received any more).
 ha_clients_stop() {
 	local f=$HA_RUN/$1.state
 	ha_stop cl_$1
 	HA_R[$1_alive]=$(ha_sess "$1" flowing)
 	HA_R[$1_gap]=$(awk '/^sess/ && /state=alive/ {
 		split($0, a, /gap_ms=/); split(a[2], g, / /)
-		split($0, b, /idle_ms=/); if (b[2] + 0 < 1000 && g[1] + 0 > m) m = g[1] + 0 }
-		END {print m + 0}' "$f")
+		split($0, b, /idle_ms=/); if (b[2] + 0 < 1000) { n++; if (g[1] + 0 > m) m = g[1] + 0 } }
+		END {print n ? m + 0 : "-"}' "$f")
 	HA_R[$1_lost]=$(awk '/^sess/ { split($0, b, /idle_ms=/)
 		if ($0 ~ /state=alive/ && b[2] + 0 < 1000) next
 		r = $0; sub(/.*reason=/, "", r); sub(/ .*/, "", r)
