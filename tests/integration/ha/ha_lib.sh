@@ -250,7 +250,7 @@ EOF
 }
 
 ha_ka_conf() {
-	local n=$1 prio=$((n == 1 ? 150 : 100)) i ver=
+	local n=$1 prio=$(($1 == 1 ? 150 : 100)) i ver=
 	case $HA_ADVERT in *.*) ver="vrrp_version 3" ;; esac
 	{
 		cat <<EOF
