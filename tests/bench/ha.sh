@@ -7,7 +7,8 @@
 # exists), HA_BENCH_RUNS runs each (default 2).  Longer traffic than CI:
 # HA_PRE=5, HA_MID=5 s, 10 + 10 sessions (HA_N_OLD / HA_N_NEW).
 #
-# One line per run: sessions that survived (old = through the crash and
+# One line per run: old sessions flowing after the takeover (old@tkov),
+# sessions that survived (old = through the crash and
 # the fail-back, new = started on the backup, through the fail-back), the
 # longest silence a surviving session saw, takeover and fail-back times,
 # how long each notify primary took, how many flows the returning master
@@ -37,8 +38,8 @@ if [ "$max0" -lt $need ]; then
 	trap 'sysctl -qw net.netfilter.nf_conntrack_max='"$max0"'; ha_cleanup' EXIT
 fi
 
-printf '%-9s %8s %3s  %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' \
-	impl K run old new gap_ms tkov_ms fb_ms np2_ms np1_ms fw1_flows bg_s rss_kB cpu_ms
+printf '%-9s %8s %3s  %-7s %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' \
+	impl K run old@tkov old new gap_ms tkov_ms fb_ms np2_ms np1_ms fw1_flows bg_s rss_kB cpu_ms
 for k in "${KS[@]}"; do
 	for impl in $IMPLS; do
 		HA_IMPL=$impl HA_K=$k
@@ -55,7 +56,8 @@ for k in "${KS[@]}"; do
 			fi
 			g=$(printf '%s\n' "${HA_R[old_gap]}" "${HA_R[new_gap]}" |
 				awk '$1 != "-" && $1 + 0 >= m {m = $1; n++} END {print n ? m : "-"}')
-			printf '%-9s %8d %3d  %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' "$impl" "$k" "$r" \
+			printf '%-9s %8d %3d  %-7s %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' "$impl" "$k" "$r" \
+				"${HA_R[old_mid]}/$HA_N_OLD" \
 				"${HA_R[old_alive]}/$HA_N_OLD" "${HA_R[new_alive]}/$HA_N_NEW" "$g" \
 				"${HA_R[takeover_ms]}" "${HA_R[failback_ms]}" "${HA_R[fw2_primary_ms]}" \
 				"${HA_R[fw1_primary_ms]}" "${HA_R[fw1_flows]}" \

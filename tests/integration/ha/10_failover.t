@@ -19,7 +19,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 
-HA_RUNS=${HA_RUNS:-"ref:crash,graceful,synclink,coldstart ref-noext:crash ctbox:crash"}
+HA_RUNS=${HA_RUNS:-"ref:crash,graceful,synclink,coldstart ref-noext:crash ctbox:crash,graceful,synclink,coldstart"}
 HA_STRICT=${HA_STRICT:-ctbox}
 
 # check DESC COND...: one harness check; the logs of the run on failure.

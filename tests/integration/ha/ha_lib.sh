@@ -31,6 +31,9 @@
 #
 # Knobs: HA_K background flows (2000), HA_N_OLD/HA_N_NEW sessions (10/10),
 # HA_ADVERT VRRP advert interval in s (1; a fraction switches to VRRPv3),
+# HA_FTFW_EXTRA / HA_GENERAL_EXTRA lines added to conntrackd.conf's Mode
+# FTFW / General blocks, HA_READY_WEIGHT the vrrp_script weight of the
+# readiness check (empty: the instances go FAULT while it fails),
 # HA_PRE seconds of traffic before the event (1), HA_MID after the
 # takeover (2), HA_SETTLE longest wait for sessions to flow again (8).
 #
@@ -76,6 +79,7 @@ ha_now() { date +%s%3N; }
 # ha_impl: set up HA_IMPL's binaries and scripts, or say why not (rc 1).
 ha_impl() {
 	HA_FTFW_EXTRA=${HA_FTFW_EXTRA:-}
+	HA_GENERAL_EXTRA=${HA_GENERAL_EXTRA:-}
 	HA_READY=${HA_READY:-}
 	case $HA_IMPL in
 	ref|ref-noext)
@@ -206,6 +210,7 @@ General {
 	}
 	NetlinkBufferSize 2097152
 	NetlinkBufferSizeMaxGrowth 16777216
+	$HA_GENERAL_EXTRA
 	Filter From Userspace {
 		Protocol Accept {
 			TCP
