@@ -271,6 +271,7 @@ vrrp_script ha_ready {
 	interval 1
 	fall 1
 	rise 1
+	init_fail
 	${HA_READY_WEIGHT:+weight $HA_READY_WEIGHT}
 }
 EOF
