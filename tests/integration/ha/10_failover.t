@@ -13,13 +13,16 @@
 # the backup, the VIPs on fw2 after the event and back on fw1 after the
 # return, the new sessions established through fw2.
 #
+# A control run without any state sync (HA_IMPL=none) must lose every
+# session: the survival count can see a loss.
+#
 # HA_RUNS="impl:scenario,..." chooses what runs; an impl listed in
 # HA_STRICT must also keep every session (the ctbox integration, once
 # config/ha/ exists).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 
-HA_RUNS=${HA_RUNS:-"ref:crash,graceful,synclink,coldstart ref-noext:crash ctbox:crash,graceful,synclink,coldstart"}
+HA_RUNS=${HA_RUNS:-"none:crash ref:crash,graceful,synclink,coldstart ref-noext:crash ctbox:crash,graceful,synclink,coldstart"}
 HA_STRICT=${HA_STRICT:-ctbox}
 
 # check DESC COND...: one harness check; the logs of the run on failure.
@@ -52,6 +55,15 @@ run() {
 		return
 	fi
 	check "$tag: all $HA_N_OLD sessions flowing before the event" ge "${HA_R[old_pre]}" "$HA_N_OLD"
+	if [ "$impl" = none ]; then
+		check "$tag: VIPs moved to fw2 (${HA_R[takeover_ms]} ms)" ge "${HA_R[takeover_ms]}" 0
+		check "$tag: VIPs back on fw1 (${HA_R[failback_ms]} ms after its return)" ge "${HA_R[failback_ms]}" 0
+		check "$tag: control without state sync: no old session survives (${HA_R[old_alive]}/$HA_N_OLD, lost ${HA_R[old_lost]})" \
+			[ "${HA_R[old_alive]}" = 0 ]
+		check "$tag: control without state sync: no new session survives the fail-back (${HA_R[new_alive]}/$HA_N_NEW)" \
+			[ "${HA_R[new_alive]}" = 0 ]
+		return
+	fi
 	check "$tag: $HA_K background flows reached the backup (${HA_R[bg_backup]} in ${HA_R[bg_ms]} ms)" \
 		ge "${HA_R[bg_backup]}" "$HA_K"
 	check "$tag: the backup holds the sessions' flows (${HA_R[sess_backup]})" \

@@ -28,6 +28,7 @@
 #   ref-noext  the same with DisableExternalCache on
 #   ctbox      our conntrackd with config/ha/notify and config/ha/ready
 #              (refused until those exist)
+#   none       no conntrackd: the control, where every session is lost
 #
 # Knobs: HA_K background flows (2000), HA_N_OLD/HA_N_NEW sessions (10/10),
 # HA_ADVERT VRRP advert interval in s (1; a fraction switches to VRRPv3),
@@ -96,6 +97,14 @@ ha_impl() {
 			return 1
 		fi
 		;;
+	none)
+		# the control: no state sync at all, every session through a
+		# failover must be lost (proves the survival count can see it)
+		HA_CTD_BIN=
+		HA_NOTIFY=$T_TMP/no-sync
+		printf '#!/bin/sh\nexit 0\n' >"$HA_NOTIFY"
+		chmod +x "$HA_NOTIFY"
+		;;
 	ctbox)
 		HA_CTD_BIN=$CTBOX_BIN/conntrackd
 		HA_NOTIFY=$TOP/config/ha/notify
@@ -106,7 +115,7 @@ ha_impl() {
 		fi
 		;;
 	*)
-		echo "ha: HA_IMPL must be ref, ref-noext or ctbox (not '$HA_IMPL')"
+		echo "ha: HA_IMPL must be ref, ref-noext, ctbox or none (not '$HA_IMPL')"
 		return 1
 		;;
 	esac
@@ -117,7 +126,7 @@ ha_impl() {
 		cc -std=c11 -D_GNU_SOURCE -O2 -o "$HA_SESS_BIN" "$TOP/tests/integration/ha/sessions.c" ||
 			{ echo "ha: cannot build ha_sessions"; return 1; }
 	fi
-	for b in "$HA_CTD_BIN" "$HA_CT_BIN" "$HA_SESS_BIN"; do
+	for b in ${HA_CTD_BIN:+"$HA_CTD_BIN"} "$HA_CT_BIN" "$HA_SESS_BIN"; do
 		[ -x "$b" ] || { echo "ha: $b missing (make unit builds ha_sessions)"; return 1; }
 	done
 	command -v keepalived >/dev/null || { echo "ha: keepalived not installed"; return 1; }
@@ -308,6 +317,7 @@ EOF
 
 ha_ctd_start() {
 	local n=$1 i
+	[ -n "$HA_CTD_BIN" ] || return 0
 	# started with ip netns exec itself (no function, no subshell): $! is the daemon
 	ip netns exec "${HA_NS[fw$n]}" "$HA_CTD_BIN" -C "$HA_RUN/fw$n.ctd.conf" >>"$HA_RUN/fw$n.ctd.out" 2>&1 &
 	ha_own ctd$n
@@ -319,7 +329,7 @@ ha_ctd_start() {
 	return 1
 }
 
-ha_ctd() { local n=$1; shift; ha_in fw$n "$HA_CTD_BIN" -C "$HA_RUN/fw$n.ctd.conf" "$@"; }
+ha_ctd() { local n=$1; shift; [ -n "$HA_CTD_BIN" ] && ha_in fw$n "$HA_CTD_BIN" -C "$HA_RUN/fw$n.ctd.conf" "$@"; }
 
 ha_ka_start() {
 	local n=$1
@@ -502,6 +512,10 @@ ha_load_flows() {
 	p0=$(ha_proc 2)
 	t0=$(ha_now); end=$((t0 + 30000 + HA_K / 2))
 	ha_in fw1 "$HA_CT_BIN" -R "$HA_RUN/flows" >/dev/null 2>"$HA_RUN/flows.err"
+	if [ -z "$HA_CTD_BIN" ]; then
+		HA_R[bg_backup]=0 HA_R[bg_ms]=0 HA_R[backup_rss_kb]=0 HA_R[backup_cpu_ms]=0
+		return
+	fi
 	while [ "$(ha_now)" -lt $end ]; do
 		c=$(ha_backup_count 2)
 		[ "$c" -ge $want ] && break
