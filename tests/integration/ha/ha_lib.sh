@@ -54,6 +54,10 @@ HA_PORT=5001
 HA_SESS_BIN=${HA_SESS_BIN:-$(dirname "$CTBOX_BIN")/tests/ha_sessions}
 HA_CT_BIN=${HA_CT_BIN:-$REF_BIN/conntrack}	# loads the background flows
 HA_PB_SRC=${HA_PB_SRC:-/usr/share/doc/conntrackd/examples/sync/primary-backup.sh}
+# what the caller set; ha_impl starts from these for every implementation
+HA_USER_FTFW_EXTRA=${HA_FTFW_EXTRA:-}
+HA_USER_GENERAL_EXTRA=${HA_GENERAL_EXTRA:-}
+HA_USER_READY=${HA_READY:-}
 
 HA_VIP_C=10.81.1.1
 HA_VIP_S=10.81.2.1
@@ -79,14 +83,14 @@ ha_now() { date +%s%3N; }
 
 # ha_impl: set up HA_IMPL's binaries and scripts, or say why not (rc 1).
 ha_impl() {
-	HA_FTFW_EXTRA=${HA_FTFW_EXTRA:-}
-	HA_GENERAL_EXTRA=${HA_GENERAL_EXTRA:-}
-	HA_READY=${HA_READY:-}
+	HA_FTFW_EXTRA=$HA_USER_FTFW_EXTRA
+	HA_GENERAL_EXTRA=$HA_USER_GENERAL_EXTRA
+	HA_READY=$HA_USER_READY
 	case $HA_IMPL in
 	ref|ref-noext)
 		HA_CTD_BIN=$REF_BIN/conntrackd
 		HA_NOTIFY=$T_TMP/primary-backup.sh
-		[ "$HA_IMPL" = ref-noext ] && HA_FTFW_EXTRA="DisableExternalCache on"
+		[ "$HA_IMPL" = ref-noext ] && HA_FTFW_EXTRA+=$'\n\t\tDisableExternalCache on'
 		[ -r "$HA_PB_SRC" ] || { echo "ha: no $HA_PB_SRC (conntrackd package)"; return 1; }
 		# The script hard-codes its paths; the copy takes them from the
 		# environment, the interface config/ha/notify has too.
