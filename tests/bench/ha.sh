@@ -4,7 +4,7 @@
 # sessions, old master returns empty and preempts) with K background flows
 # (default 50000 200000; add 1000000 by argument), for each implementation
 # in HA_BENCH_IMPLS (default "ref ref-noext"; add ctbox once config/ha/
-# exists), HA_BENCH_RUNS runs each (default 2).  Longer traffic than CI:
+# exists, "ctbox+ref" for a mixed pair), HA_BENCH_RUNS runs each (default 2).  Longer traffic than CI:
 # HA_PRE=5, HA_MID=5 s, 10 + 10 sessions (HA_N_OLD / HA_N_NEW).
 #
 # One line per run: old sessions flowing after the takeover (old@tkov),
@@ -42,7 +42,7 @@ printf '%-9s %8s %3s  %-7s %-7s %-7s %7s %7s %7s %7s %7s %9s %8s %8s %8s\n' \
 	impl K run old@tkov old new gap_ms tkov_ms fb_ms np2_ms np1_ms fw1_flows bg_s rss_kB cpu_ms
 for k in "${KS[@]}"; do
 	for impl in $IMPLS; do
-		HA_IMPL=$impl HA_K=$k
+		ha_set_impl "$impl"; HA_K=$k
 		if ! msg=$(ha_impl); then
 			echo "$impl: $msg"
 			continue

@@ -16,13 +16,14 @@
 # A control run without any state sync (HA_IMPL=none) must lose every
 # session: the survival count can see a loss.
 #
-# HA_RUNS="impl:scenario,..." chooses what runs; an impl listed in
-# HA_STRICT must also keep every session (the ctbox integration, once
-# config/ha/ exists).
+# HA_RUNS="impl:scenario,..." chooses what runs (impl "a+b": fw1 runs a,
+# fw2 b, a mixed pair); an impl listed in HA_STRICT must also keep every
+# session (the ctbox integration, once config/ha/ exists).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ha_lib.sh"
 
-HA_RUNS=${HA_RUNS:-"none:crash ref:crash,graceful,synclink,coldstart ref-noext:crash ctbox:crash,graceful,synclink,coldstart"}
+HA_RUNS=${HA_RUNS:-"none:crash ref:crash,graceful,synclink,coldstart ref-noext:crash
+	ctbox:crash,graceful,synclink,coldstart ctbox+ref:crash ref+ctbox:crash"}
 HA_STRICT=${HA_STRICT:-ctbox}
 
 # check DESC COND...: one harness check; the logs of the run on failure.
@@ -35,7 +36,7 @@ ge() { [ "${1:-x}" -ge "$2" ] 2>/dev/null; }
 run() {
 	local impl=$1 sc=$2 tag="$1 $2" strict=0 old new
 	case " $HA_STRICT " in *" $impl "*) strict=1 ;; esac
-	HA_IMPL=$impl
+	ha_set_impl "$impl"
 	if ! msg=$(ha_impl); then
 		t_ok "$tag # SKIP $msg"
 		return

@@ -29,6 +29,7 @@
 #   ctbox      our conntrackd with config/ha/notify and config/ha/ready
 #              (refused until those exist)
 #   none       no conntrackd: the control, where every session is lost
+# HA_IMPL_FW1 / HA_IMPL_FW2 override it for one node (a mixed pair).
 #
 # Knobs: HA_K background flows (2000), HA_N_OLD/HA_N_NEW sessions (10/10),
 # HA_ADVERT VRRP advert interval in s (1; a fraction switches to VRRPv3),
@@ -67,6 +68,7 @@ HA_SERVER=10.81.2.10
 declare -gA HA_R=()
 declare -gA HA_NS=()
 declare -gA HA_PID=()
+declare -ga HA_NODE_IMPL=() HA_NODE_CTD=() HA_NODE_NOTIFY=() HA_NODE_READY=() HA_NODE_FTFW=()
 
 # Our own processes first (by pid), then lib.sh's namespace cleanup.
 ha_cleanup() {
@@ -81,48 +83,21 @@ trap 'exit 143' TERM INT
 
 ha_now() { date +%s%3N; }
 
-# ha_impl: set up HA_IMPL's binaries and scripts, or say why not (rc 1).
+# ha_set_impl SPEC: IMPL for both nodes, or IMPL1+IMPL2 for a mixed pair
+# (fw1 runs IMPL1, fw2 IMPL2); then ha_impl.
+ha_set_impl() {
+	HA_IMPL=${1%%+*} HA_IMPL_FW1=${1%%+*} HA_IMPL_FW2=${1##*+}
+}
+
+# ha_impl: set up each node's implementation (HA_IMPL_FW1 / HA_IMPL_FW2,
+# both HA_IMPL unless set: a mixed pair), or say why not (rc 1).
 ha_impl() {
-	HA_FTFW_EXTRA=$HA_USER_FTFW_EXTRA
+	local n b impl
 	HA_GENERAL_EXTRA=$HA_USER_GENERAL_EXTRA
-	HA_READY=$HA_USER_READY
-	case $HA_IMPL in
-	ref|ref-noext)
-		HA_CTD_BIN=$REF_BIN/conntrackd
-		HA_NOTIFY=$T_TMP/primary-backup.sh
-		[ "$HA_IMPL" = ref-noext ] && HA_FTFW_EXTRA+=$'\n\t\tDisableExternalCache on'
-		[ -r "$HA_PB_SRC" ] || { echo "ha: no $HA_PB_SRC (conntrackd package)"; return 1; }
-		# The script hard-codes its paths; the copy takes them from the
-		# environment, the interface config/ha/notify has too.
-		sed -E 's/^(CONNTRACKD_(BIN|LOCK|CONFIG))=(.*)$/\1=${\1:-\3}/' "$HA_PB_SRC" >"$HA_NOTIFY"
-		chmod +x "$HA_NOTIFY"
-		if [ "$(grep -c '^CONNTRACKD_[A-Z]*=\${' "$HA_NOTIFY")" != 3 ]; then
-			echo "ha: $HA_PB_SRC does not set the 3 expected variables"
-			return 1
-		fi
-		;;
-	none)
-		# the control: no state sync at all, every session through a
-		# failover must be lost (proves the survival count can see it)
-		HA_CTD_BIN=
-		HA_NOTIFY=$T_TMP/no-sync
-		printf '#!/bin/sh\nexit 0\n' >"$HA_NOTIFY"
-		chmod +x "$HA_NOTIFY"
-		;;
-	ctbox)
-		HA_CTD_BIN=$CTBOX_BIN/conntrackd
-		HA_NOTIFY=$TOP/config/ha/notify
-		HA_READY=${HA_READY:-$TOP/config/ha/ready}
-		if [ ! -x "$HA_NOTIFY" ] || [ ! -x "$HA_READY" ]; then
-			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready (issue 14), not written yet"
-			return 1
-		fi
-		;;
-	*)
-		echo "ha: HA_IMPL must be ref, ref-noext, ctbox or none (not '$HA_IMPL')"
-		return 1
-		;;
-	esac
+	for n in 1 2; do
+		impl=HA_IMPL_FW$n
+		ha_impl_node "${!impl:-$HA_IMPL}" $n || return 1
+	done
 	# built by make unit; a tree without it (TEST_REF=1 on a fresh
 	# checkout) gets it compiled here
 	if [ ! -x "$HA_SESS_BIN" ]; then
@@ -130,11 +105,59 @@ ha_impl() {
 		cc -std=c11 -D_GNU_SOURCE -O2 -o "$HA_SESS_BIN" "$TOP/tests/integration/ha/sessions.c" ||
 			{ echo "ha: cannot build ha_sessions"; return 1; }
 	fi
-	for b in ${HA_CTD_BIN:+"$HA_CTD_BIN"} "$HA_CT_BIN" "$HA_SESS_BIN"; do
-		[ -x "$b" ] || { echo "ha: $b missing (make unit builds ha_sessions)"; return 1; }
+	for b in "${HA_NODE_CTD[@]}" "$HA_CT_BIN" "$HA_SESS_BIN"; do
+		[ -z "$b" ] || [ -x "$b" ] || { echo "ha: $b missing (make unit builds ha_sessions)"; return 1; }
 	done
 	command -v keepalived >/dev/null || { echo "ha: keepalived not installed"; return 1; }
 	command -v nft >/dev/null || { echo "ha: nft not installed"; return 1; }
+}
+
+# ha_impl_node IMPL N: fwN's conntrackd (HA_NODE_CTD, empty = none), notify
+# script, readiness check (empty = none) and Mode FTFW lines.
+ha_impl_node() {
+	local impl=$1 n=$2 nt
+	HA_NODE_IMPL[$n]=$impl
+	HA_NODE_FTFW[$n]=$HA_USER_FTFW_EXTRA
+	HA_NODE_READY[$n]=$HA_USER_READY
+	case $impl in
+	ref|ref-noext)
+		HA_NODE_CTD[$n]=$REF_BIN/conntrackd
+		nt=$T_TMP/primary-backup.sh
+		HA_NODE_NOTIFY[$n]=$nt
+		[ "$impl" = ref-noext ] && HA_NODE_FTFW[$n]+=$'\n\t\tDisableExternalCache on'
+		[ -r "$HA_PB_SRC" ] || { echo "ha: no $HA_PB_SRC (conntrackd package)"; return 1; }
+		# The script hard-codes its paths; the copy takes them from the
+		# environment, the interface config/ha/notify has too.
+		sed -E 's/^(CONNTRACKD_(BIN|LOCK|CONFIG))=(.*)$/\1=${\1:-\3}/' "$HA_PB_SRC" >"$nt"
+		chmod +x "$nt"
+		if [ "$(grep -c '^CONNTRACKD_[A-Z]*=\${' "$nt")" != 3 ]; then
+			echo "ha: $HA_PB_SRC does not set the 3 expected variables"
+			return 1
+		fi
+		;;
+	none)
+		# the control: no state sync at all, every session through a
+		# failover must be lost (proves the survival count can see it)
+		HA_NODE_CTD[$n]=
+		nt=$T_TMP/no-sync
+		HA_NODE_NOTIFY[$n]=$nt
+		printf '#!/bin/sh\nexit 0\n' >"$nt"
+		chmod +x "$nt"
+		;;
+	ctbox)
+		HA_NODE_CTD[$n]=$CTBOX_BIN/conntrackd
+		HA_NODE_NOTIFY[$n]=$TOP/config/ha/notify
+		HA_NODE_READY[$n]=${HA_USER_READY:-$TOP/config/ha/ready}
+		if [ ! -x "${HA_NODE_NOTIFY[$n]}" ] || [ ! -x "${HA_NODE_READY[$n]}" ]; then
+			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready (issue 14), not written yet"
+			return 1
+		fi
+		;;
+	*)
+		echo "ha: HA_IMPL must be ref, ref-noext, ctbox or none (not '$impl')"
+		return 1
+		;;
+	esac
 }
 
 ha_in() { local n=$1; shift; ip netns exec "${HA_NS[$n]}" "$@"; }
@@ -201,7 +224,7 @@ ha_ctd_conf() {
 	cat >"$HA_RUN/fw$n.ctd.conf" <<EOF
 Sync {
 	Mode FTFW {
-		$HA_FTFW_EXTRA
+		${HA_NODE_FTFW[$n]}
 	}
 	UDP {
 		IPv4_address $me
@@ -251,18 +274,18 @@ ha_notify_wrapper() {
 # keepalived's notify for fw$n: log, run the implementation's script for this node.
 log=$HA_RUN/fw$n.notify.log
 echo "\$(date +%s%3N) start \$1" >>"\$log"
-CONNTRACKD_BIN=$HA_CTD_BIN CONNTRACKD_CONFIG=$HA_RUN/fw$n.ctd.conf \\
+CONNTRACKD_BIN=${HA_NODE_CTD[$n]} CONNTRACKD_CONFIG=$HA_RUN/fw$n.ctd.conf \\
 CONNTRACKD_LOCK=$HA_RUN/fw$n.ctd.lock PATH=$HA_RUN/bin:\$PATH \\
-	$HA_NOTIFY "\$@" >>"\$log" 2>&1
+	${HA_NODE_NOTIFY[$n]} "\$@" >>"\$log" 2>&1
 rc=\$?
 echo "\$(date +%s%3N) end \$1 rc=\$rc" >>"\$log"
 exit \$rc
 EOF
 	chmod +x "$w"
-	[ -z "$HA_READY" ] && return 0
+	[ -z "${HA_NODE_READY[$n]}" ] && return 0
 	cat >"$HA_RUN/fw$n.ready" <<EOF
 #!/bin/sh
-CONNTRACKD_BIN=$HA_CTD_BIN CONNTRACKD_CONFIG=$HA_RUN/fw$n.ctd.conf exec $HA_READY "\$@"
+CONNTRACKD_BIN=${HA_NODE_CTD[$n]} CONNTRACKD_CONFIG=$HA_RUN/fw$n.ctd.conf exec ${HA_NODE_READY[$n]} "\$@"
 EOF
 	chmod +x "$HA_RUN/fw$n.ready"
 }
@@ -278,7 +301,7 @@ global_defs {
 	$ver
 }
 EOF
-		[ -n "$HA_READY" ] && cat <<EOF
+		[ -n "${HA_NODE_READY[$n]}" ] && cat <<EOF
 vrrp_script ha_ready {
 	script "$HA_RUN/fw$n.ready"
 	interval 1
@@ -311,7 +334,7 @@ vrrp_instance HA_${i%%:*} {
 		${i##*:}/24 dev ${i%%:*}0
 	}
 EOF
-			[ -n "$HA_READY" ] && printf '\ttrack_script {\n\t\tha_ready\n\t}\n'
+			[ -n "${HA_NODE_READY[$n]}" ] && printf '\ttrack_script {\n\t\tha_ready\n\t}\n'
 			echo "}"
 		done
 	} >"$HA_RUN/fw$n.ka.conf"
@@ -321,9 +344,9 @@ EOF
 
 ha_ctd_start() {
 	local n=$1 i
-	[ -n "$HA_CTD_BIN" ] || return 0
+	[ -n "${HA_NODE_CTD[$n]}" ] || return 0
 	# started with ip netns exec itself (no function, no subshell): $! is the daemon
-	ip netns exec "${HA_NS[fw$n]}" "$HA_CTD_BIN" -C "$HA_RUN/fw$n.ctd.conf" >>"$HA_RUN/fw$n.ctd.out" 2>&1 &
+	ip netns exec "${HA_NS[fw$n]}" "${HA_NODE_CTD[$n]}" -C "$HA_RUN/fw$n.ctd.conf" >>"$HA_RUN/fw$n.ctd.out" 2>&1 &
 	ha_own ctd$n
 	for i in $(seq 100); do
 		ha_ctd $n -s >/dev/null 2>&1 && return 0
@@ -333,7 +356,10 @@ ha_ctd_start() {
 	return 1
 }
 
-ha_ctd() { local n=$1; shift; [ -n "$HA_CTD_BIN" ] && ha_in fw$n "$HA_CTD_BIN" -C "$HA_RUN/fw$n.ctd.conf" "$@"; }
+ha_ctd() {
+	local n=$1; shift
+	[ -n "${HA_NODE_CTD[$n]}" ] && ha_in fw$n "${HA_NODE_CTD[$n]}" -C "$HA_RUN/fw$n.ctd.conf" "$@"
+}
 
 ha_ka_start() {
 	local n=$1
@@ -516,7 +542,7 @@ ha_load_flows() {
 	p0=$(ha_proc 2)
 	t0=$(ha_now); end=$((t0 + 30000 + HA_K / 2))
 	ha_in fw1 "$HA_CT_BIN" -R "$HA_RUN/flows" >/dev/null 2>"$HA_RUN/flows.err"
-	if [ -z "$HA_CTD_BIN" ]; then
+	if [ -z "${HA_NODE_CTD[2]}" ]; then
 		HA_R[bg_backup]=0 HA_R[bg_ms]=0 HA_R[backup_rss_kb]=0 HA_R[backup_cpu_ms]=0
 		return
 	fi
@@ -553,7 +579,7 @@ ha_sess_on() {
 #   coldstart  both nodes start at once; fw1 must end up master.
 ha_scenario() {
 	local sc=$1 n t0
-	HA_R=([scenario]=$sc [impl]=$HA_IMPL [k]=$HA_K)
+	HA_R=([scenario]=$sc [impl]=${HA_NODE_IMPL[1]}/${HA_NODE_IMPL[2]} [k]=$HA_K)
 	HA_PID=()
 	ha_topology || { HA_R[error]="topology"; return 1; }
 	ha_ctd_start 1 && ha_ctd_start 2 || { HA_R[error]="conntrackd start"; return 1; }
