@@ -661,6 +661,82 @@ ha_summary() {
 	echo
 }
 
+# ---- checks, for the tests (10_failover.t, 11_failover_ctbox.t) ----
+
+# ha_check DESC CMD...: one check; the run's values and logs on failure.
+ha_check() {
+	local desc=$1; shift
+	if "$@"; then t_ok "$desc"; else t_fail "$desc" "$(ha_summary)" "$(ha_diag)"; fi
+}
+ha_ge() { [ "${1:-x}" -ge "$2" ] 2>/dev/null; }
+ha_all_survived() { [ "${HA_R[old_alive]}" = "$HA_N_OLD" ] && [ "${HA_R[new_alive]}" = "$HA_N_NEW" ]; }
+
+# ha_t_run IMPL SCENARIO: run it and report: harness checks (must hold),
+# then survival, a check for an IMPL listed in HA_STRICT, else an ok line
+# with the numbers ("# yardstick").  A missing implementation is a skip.
+ha_t_run() {
+	local impl=$1 sc=$2 tag="$1 $2" strict=0 old new desc msg
+	case " $HA_STRICT " in *" $impl "*) strict=1 ;; esac
+	ha_set_impl "$impl"
+	if ! msg=$(ha_impl); then
+		t_ok "$tag # SKIP $msg"
+		return
+	fi
+	ha_impl >/dev/null	# again, in this shell: its variables
+	ha_scenario "$sc"
+	if [ -n "${HA_R[error]:-}" ]; then
+		t_fail "$tag: harness set up (${HA_R[error]})" "$(ha_diag)"
+		return
+	fi
+	ha_check "$tag: fw1 holds both VIPs after start (${HA_R[initial_ms]} ms)" ha_ge "${HA_R[initial_ms]}" 0
+	if [ "$sc" = coldstart ]; then
+		ha_check "$tag: all $HA_N_OLD sessions flowing through fw1" ha_ge "${HA_R[old_start]}" "$HA_N_OLD"
+		ha_check "$tag: the backup holds the sessions' flows (${HA_R[sess_backup]})" \
+			ha_ge "${HA_R[sess_backup]}" "$HA_N_OLD"
+		ha_check "$tag: fw1 still master at the end (${HA_R[holder_end]})" [ "${HA_R[holder_end]}" = fw1 ]
+		return
+	fi
+	ha_check "$tag: all $HA_N_OLD sessions flowing before the event" ha_ge "${HA_R[old_pre]}" "$HA_N_OLD"
+	if [ "$impl" = none ]; then
+		ha_check "$tag: VIPs moved to fw2 (${HA_R[takeover_ms]} ms)" ha_ge "${HA_R[takeover_ms]}" 0
+		ha_check "$tag: VIPs back on fw1 (${HA_R[failback_ms]} ms after its return)" ha_ge "${HA_R[failback_ms]}" 0
+		ha_check "$tag: control without state sync: no old session survives (${HA_R[old_alive]}/$HA_N_OLD, lost ${HA_R[old_lost]})" \
+			[ "${HA_R[old_alive]}" = 0 ]
+		ha_check "$tag: control without state sync: no new session survives the fail-back (${HA_R[new_alive]}/$HA_N_NEW)" \
+			[ "${HA_R[new_alive]}" = 0 ]
+		return
+	fi
+	ha_check "$tag: $HA_K background flows reached the backup (${HA_R[bg_backup]} in ${HA_R[bg_ms]} ms)" \
+		ha_ge "${HA_R[bg_backup]}" "$HA_K"
+	ha_check "$tag: the backup holds the sessions' flows (${HA_R[sess_backup]})" \
+		ha_ge "${HA_R[sess_backup]}" "$HA_N_OLD"
+	ha_check "$tag: VIPs moved to fw2 (${HA_R[takeover_ms]} ms)" ha_ge "${HA_R[takeover_ms]}" 0
+	ha_check "$tag: $HA_N_NEW new sessions established through fw2" ha_ge "${HA_R[new_start]}" "$HA_N_NEW"
+	ha_check "$tag: VIPs back on fw1 (${HA_R[failback_ms]} ms after its return)" ha_ge "${HA_R[failback_ms]}" 0
+	old="${HA_R[old_alive]}/$HA_N_OLD old (${HA_R[old_mid]} after the takeover)"
+	new="${HA_R[new_alive]}/$HA_N_NEW new"
+	desc="$tag: survived $old, $new; longest gap ${HA_R[old_gap]} ms old, ${HA_R[new_gap]} ms new"
+	desc+="; lost ${HA_R[old_lost]:-none}/${HA_R[new_lost]:-none}"
+	desc+="; notify primary fw2 ${HA_R[fw2_primary_ms]} ms, fw1 ${HA_R[fw1_primary_ms]} ms"
+	desc+="; backup RSS ${HA_R[backup_rss_kb]} kB"
+	if [ $strict = 1 ]; then
+		ha_check "$desc" ha_all_survived
+	else
+		t_ok "$desc # yardstick"
+	fi
+}
+
+# ha_t_runs "IMPL:SCENARIO,... ...": ha_t_run for each.
+ha_t_runs() {
+	local spec sc scs
+	for spec in $1; do
+		IFS=, read -r -a scs <<<"${spec#*:}"
+		for sc in "${scs[@]}"; do
+			ha_t_run "${spec%%:*}" "$sc"
+		done
+	done
+}
+
 # ha_diag: the logs of the last scenario (for a failed check).
 ha_diag() {
 	local f
