@@ -30,7 +30,7 @@ static void put_opt_str(struct out *o, const char *opt, size_t n,
 			const char *s)
 {
 	put(o, opt, n);
-	put(o, s, strlen(s));
+	put_str(o, s);
 	put_c(o, ' ');
 }
 
@@ -49,9 +49,10 @@ static void put_status(struct out *o, uint32_t status)
 		{ CT_S_FIXED_TIMEOUT, "FIXED_TIMEOUT" },
 	};
 	bool any = false;
-	size_t i;
+	size_t i, mark;
 
 	PUTS(o, "-u ");
+	mark = o->len;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (!(status & map[i].bit))
 			continue;
@@ -60,7 +61,7 @@ static void put_status(struct out *o, uint32_t status)
 		any = true;
 	}
 	if (any)
-		o->buf[o->len - 1] = ' ';
+		put_over_last(o, mark, ' ');
 	else
 		PUTS(o, "UNSET ");
 }
@@ -197,17 +198,15 @@ static void put_proto(struct out *o, const struct ct *ct)
 	}
 }
 
-void ct_print_save(struct out *o, const struct ct *ct,
-		   const struct ct_print_opts *po)
+static void save_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct ct *ct = rec;
+	const struct ct_print_opts *po = arg;
 	const char *prefix = po->save_prefix ? po->save_prefix : "-A";
 	uint8_t l3 = ct->orig.l3 ? ct->orig.l3 : ct->reply.l3;
-	size_t mark;
+	size_t mark = o->len;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
-	put_strn(o, mark, prefix);
+	put_str(o, prefix);
 	put_c(o, ' ');
 	if (ct_has(ct, CT_A_TIMEOUT))
 		OPT(o, "-t", ct->timeout);
@@ -241,6 +240,12 @@ void ct_print_save(struct out *o, const struct ct *ct,
 	put_proto(o, ct);
 	out_trim_space(o, mark);
 out:
-	put_userspace(o, mark, po->portid, po->progname);
+	put_userspace(o, po->portid, po->progname);
 	put_c(o, '\n');
+}
+
+void ct_print_save(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	out_record(o, save_record, ct, po);
 }
