@@ -117,7 +117,11 @@ enum ct_event {
 };
 
 #define CT_LABEL_WORDS	4	/* the kernel keeps 128 label bits */
-#define CT_SECCTX_MAX	256
+/* Strings are kept whole, or the message refused: a security context as
+ * long as nftables accepts for a secmark (NFT_SECMARK_CTX_MAXLEN; an
+ * SELinux MLS range runs past iptables' 256), and twice the kernel's
+ * helper name (NF_CT_HELPER_NAME_LEN). */
+#define CT_SECCTX_MAX	4096
 #define CT_HELPER_MAX	32
 
 struct ct_counters {
