@@ -66,22 +66,6 @@ static void put_status(struct out *o, uint32_t status)
 		PUTS(o, "UNSET ");
 }
 
-/* libnetfilter_conntrack's NFCT_GOPT_IS_SNAT / IS_DNAT: the NAT-done bit
- * and a reply address that differs from the original one. */
-static bool is_nat(const struct ct *ct, uint32_t done_bit,
-		   const union ct_addr *reply, const union ct_addr *orig)
-{
-	if (!ct_has(ct, CT_A_STATUS) || !(ct->status & done_bit))
-		return false;
-	switch (ct->orig.l3) {
-	case AF_INET:
-		return reply->ip[0] != orig->ip[0];
-	case AF_INET6:
-		return memcmp(reply->b, orig->b, 16) != 0;
-	}
-	return false;
-}
-
 static void put_opt_addr(struct out *o, const char *opt, uint8_t l3,
 			 const union ct_addr *a)
 {
@@ -230,13 +214,11 @@ static void save_record(struct out *o, const void *rec, const void *arg)
 	if (ct->orig.present & CT_T_DST)
 		put_opt_addr(o, "-d ", l3, &ct->orig.dst);
 	if (ct->reply.present & CT_T_SRC)
-		put_opt_addr(o, is_nat(ct, CT_S_DST_NAT_DONE, &ct->reply.src,
-				       &ct->orig.dst) ? "-g " : "-r ",
-			     l3, &ct->reply.src);
+		put_opt_addr(o, ct_is_dnat(ct) ? "-g " : "-r ", l3,
+			     &ct->reply.src);
 	if (ct->reply.present & CT_T_DST)
-		put_opt_addr(o, is_nat(ct, CT_S_SRC_NAT_DONE, &ct->reply.dst,
-				       &ct->orig.src) ? "-n " : "-q ",
-			     l3, &ct->reply.dst);
+		put_opt_addr(o, ct_is_snat(ct) ? "-n " : "-q ", l3,
+			     &ct->reply.dst);
 	put_proto(o, ct);
 	out_trim_space(o, mark);
 out:
