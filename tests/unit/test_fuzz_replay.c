@@ -1,9 +1,15 @@
 /* A small deterministic fuzzer for the test suite (no libFuzzer needed):
  * valid ctnetlink messages are built, then mutated (bit flips, byte sets,
- * truncations, length fields), and each one goes through the fuzz target.
- * Under `make SAN=1 check` any overflow or UB is a failure. */
+ * truncations, length fields), and each one goes through the fuzz target;
+ * then every input of the libFuzzer corpus (tests/fuzz/corpus, kept by
+ * `make fuzz` runs) is replayed.  Under `make SAN=1 check` any overflow or
+ * UB is a failure. */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -85,8 +91,40 @@ static size_t seed_exp(int kind, uint8_t *buf, size_t size)
 	return nlh ? nlh->nlmsg_len : 0;
 }
 
+/* Every file of the corpus through the target; the number replayed. */
+static int replay_corpus(const char *dir)
+{
+	static uint8_t buf[65536];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		size_t len;
+		FILE *f;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (!f)
+			continue;
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, len);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int main(void)
 {
+	const char *top = getenv("TOP");
+	char dir[4096];
 	static _Alignas(8) uint8_t base[4096], m[4096];
 	int kind, i, runs = 0;
 
@@ -116,5 +154,8 @@ int main(void)
 		}
 	}
 	CHECK(runs == 20 * 3000, "%d mutated messages parsed and printed without a crash", runs);
+	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus", top ? top : ".");
+	runs = replay_corpus(dir);
+	CHECK(runs > 100, "%d inputs of the fuzz corpus replayed without a crash", runs);
 	T_DONE();
 }
