@@ -270,7 +270,7 @@ static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
 int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
 {
 	bool want_ack = req->nlmsg_flags & NLM_F_ACK;
-	bool intr = false;
+	bool intr = false, cut = false;
 	int stop = 0, ret;
 
 	req->nlmsg_seq = nl_next_seq(nl);
@@ -279,17 +279,21 @@ int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
 	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx), 0,
-					   &nl->st);
+		/* After a cut datagram the end of the reply may have been in
+		 * it: read on only what is already there. */
+		ssize_t n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx),
+					   cut ? MSG_DONTWAIT : 0, &nl->st);
 
 		if (n == -EINTR)
 			continue;
 		if (n == -EMSGSIZE) {
-			/* part of the reply is lost: fail, after its end */
-			if (!stop)
+			cut = true;
+			if (stop >= 0)
 				stop = -EMSGSIZE;
 			continue;
 		}
+		if (cut && (n == -EAGAIN || n == -EWOULDBLOCK))
+			break;
 		if (n < 0)
 			return (int)n;
 		ret = walk(nl, nl->rx, (size_t)n, req->nlmsg_seq, cb, data,
