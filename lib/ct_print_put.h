@@ -58,6 +58,7 @@ static inline void put_over_last(struct out *o, size_t mark, char c)
 		o->buf[o->len - 1] = c;
 }
 
+/* Inline: numbers and addresses are most of a dump's bytes. */
 static inline void put_u64(struct out *o, uint64_t v)
 {
 	char t[24];
@@ -67,87 +68,6 @@ static inline void put_u64(struct out *o, uint64_t v)
 		return;
 	}
 	put(o, t, fmt_u64(t, v));
-}
-
-static inline void put_hex(struct out *o, unsigned int v)
-{
-	static const char d[] = "0123456789abcdef";
-	char t[8];
-	int n = 0;
-
-	do {
-		t[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		put_c(o, t[--n]);
-}
-
-/* Zero-padded to at least w digits (printf "%0*u"). */
-static inline void put_u64_pad(struct out *o, uint64_t v, unsigned int w,
-			       char pad)
-{
-	char t[24];
-	size_t n = fmt_u64(t, v);
-
-	while (n < w--)
-		put_c(o, pad);
-	put(o, t, n);
-}
-
-/* The "%9s " event column of 1.4.7's text lines; nothing for dumps. */
-static inline void put_event_prefix(struct out *o, enum ct_event ev)
-{
-	switch (ev) {
-	case CT_EV_NEW:
-		PUTS(o, "    [NEW] ");
-		break;
-	case CT_EV_UPDATE:
-		PUTS(o, " [UPDATE] ");
-		break;
-	case CT_EV_DESTROY:
-		PUTS(o, "[DESTROY] ");
-		break;
-	case CT_EV_NONE:
-		break;
-	}
-}
-
-/* The L4 part of a text tuple, "sport=… dport=… " and the like; by the
- * entry's protocol, since 1.4.7 prints zero ports even when absent. */
-static inline void put_l4_text(struct out *o, const struct ct_tuple *t,
-			       uint8_t l4)
-{
-	switch (l4) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-		PUTS(o, "sport=");
-		put_u64(o, t->sport);
-		PUTS(o, " dport=");
-		put_u64(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_GRE:
-		PUTS(o, "srckey=0x");
-		put_hex(o, t->sport);
-		PUTS(o, " dstkey=0x");
-		put_hex(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		PUTS(o, "type=");
-		put_u64(o, t->icmp_type);
-		PUTS(o, " code=");
-		put_u64(o, t->icmp_code);
-		PUTS(o, " id=");
-		put_u64(o, t->icmp_id);
-		put_c(o, ' ');
-		break;
-	}
 }
 
 static inline void put_addr(struct out *o, uint8_t l3, const union ct_addr *a)
@@ -161,20 +81,18 @@ static inline void put_addr(struct out *o, uint8_t l3, const union ct_addr *a)
 	put(o, t, addr_fmt(t, l3, a));
 }
 
+/* Numbers: lowercase hex without prefix, and zero- (or pad-) padded to at
+ * least w digits (printf "%0*u"). */
+void put_hex(struct out *o, unsigned int v);
+void put_u64_pad(struct out *o, uint64_t v, unsigned int w, char pad);
+/* The "%9s " event column of 1.4.7's text lines; nothing for dumps. */
+void put_event_prefix(struct out *o, enum ct_event ev);
+/* The L4 part of a text tuple, "sport=… dport=… " and the like; by the
+ * entry's protocol, since 1.4.7 prints zero ports even when absent. */
+void put_l4_text(struct out *o, const struct ct_tuple *t, uint8_t l4);
 /* " [USERSPACE] portid=N[ progname=P]": events caused by a netlink
  * request, after the record as conntrack 1.4.7 appends it. */
-static inline void put_userspace(struct out *o, uint32_t portid,
-				 const char *progname)
-{
-	if (!portid)
-		return;
-	PUTS(o, " [USERSPACE] portid=");
-	put_u64(o, portid);
-	if (progname) {
-		PUTS(o, " progname=");
-		put_str(o, progname);
-	}
-}
+void put_userspace(struct out *o, uint32_t portid, const char *progname);
 
 /* <flow>, or <flow type="new|update|destroy"> for an event. */
 void ct_print_xml_open(struct out *o, enum ct_event ev);
