@@ -6,20 +6,12 @@
 
 void put_hex(struct out *o, unsigned int v)
 {
-	static const char d[] = "0123456789abcdef";
-	char t[8];
-	int n = 0;
+	char t[17];
 
-	do {
-		t[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		put_c(o, t[--n]);
+	put(o, t, fmt_hex(t, v));
 }
 
-void put_u64_pad(struct out *o, uint64_t v, unsigned int w,
-			       char pad)
+void put_u64_pad(struct out *o, uint64_t v, unsigned int w, char pad)
 {
 	char t[24];
 	size_t n = fmt_u64(t, v);

@@ -134,7 +134,7 @@ static void put_proto(struct out *o, const struct ct *ct)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		PUTS(o, "-p ");
-		put(o, ct_l4_name(l4), strlen(ct_l4_name(l4)));
+		put_str(o, ct_l4_name(l4));
 		put_c(o, ' ');
 		break;
 	default:

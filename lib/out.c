@@ -222,18 +222,24 @@ void out_i64(struct out *o, int64_t v)
 	out_u64(o, (uint64_t)v);
 }
 
+size_t fmt_hex(char *buf, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 1, i;
+	uint64_t t;
+
+	for (t = v >> 4; t; t >>= 4)
+		n++;
+	for (i = n; i--; v >>= 4)
+		buf[i] = hex[v & 15];
+	return n;
+}
+
 void out_hex(struct out *o, uint64_t v)
 {
-	static const char digits[] = "0123456789abcdef";
-	char tmp[17];
-	int n = 0;
+	char t[17];
 
-	do {
-		tmp[n++] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		out_putc(o, tmp[--n]);
+	out_write(o, t, fmt_hex(t, v));
 }
 
 void out_vprintf(struct out *o, const char *fmt, va_list ap)

@@ -65,5 +65,7 @@ void out_trim_space(struct out *o, size_t mark);
 
 /* Decimal conversion into buf (at least 21 bytes); returns the length. */
 size_t fmt_u64(char *buf, uint64_t v);
+/* Lowercase hex without prefix into buf (at least 16 bytes). */
+size_t fmt_hex(char *buf, uint64_t v);
 
 #endif
