@@ -165,7 +165,8 @@ check: deps all unit
 deps:
 	@tests/deps.sh
 
-# libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g. build/fuzz/fuzz_ct_nl -max_total_time=60
+# libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g.
+#   build/fuzz/fuzz_ct_nl -max_total_time=60 tests/fuzz/corpus/ct_nl
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 fuzz:
 	@mkdir -p $(O)/fuzz
