@@ -147,20 +147,17 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
 # Test tools that are not tests themselves (used by integration tests).
-$(BUILD)/tests/conf_check: tests/unit/conf_check.c $(BUILD)/libctbox.a
+TEST_TOOLS := conf_check chan_tool commit_tool
+$(TEST_TOOLS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
 
-$(BUILD)/tests/chan_tool: tests/unit/chan_tool.c $(BUILD)/libctbox.a
+# The HA harness's TCP sessions (tests/integration/ha/): no libctbox.
+$(BUILD)/tests/ha_sessions: tests/integration/ha/sessions.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
-$(BUILD)/tests/commit_tool: tests/unit/commit_tool.c $(BUILD)/libctbox.a
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
-
-unit: $(UNIT_BIN) $(BUILD)/tests/conf_check $(BUILD)/tests/chan_tool \
-	$(BUILD)/tests/commit_tool
+unit: $(UNIT_BIN) $(TEST_TOOLS:%=$(BUILD)/tests/%) $(BUILD)/tests/ha_sessions
 
 check: deps all unit
 	CTBOX_BUILD=$(BUILD) tests/run
@@ -168,7 +165,8 @@ check: deps all unit
 deps:
 	@tests/deps.sh
 
-# libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g. build/fuzz/fuzz_ct_nl -max_total_time=60
+# libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g.
+#   build/fuzz/fuzz_ct_nl -max_total_time=60 tests/fuzz/corpus/ct_nl
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 fuzz:
 	@mkdir -p $(O)/fuzz

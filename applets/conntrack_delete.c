@@ -175,11 +175,24 @@ static int queue_delete(struct del_ctx *d, const struct ct *ct)
 
 	if (d->n == PEND_ITEMS || d->pend.cap - d->pend.len < OUT_RECORD_MAX)
 		flush_batch(d);
+	off = d->pend.len;
+	print_line(&d->pend, ct, &d->po);
+	if (d->pend.err) {
+		/* A record longer than the room left is refused whole:
+		 * settle the pending lines, then the empty buffer holds it
+		 * (the longest record a kernel entry and a label map can
+		 * make is far below PEND_TEXT). */
+		d->pend.err = 0;
+		d->pend.full = false;
+		flush_batch(d);
+		off = d->pend.len;
+		print_line(&d->pend, ct, &d->po);
+		if (d->pend.err)
+			ct_op_failed(CMD_DELETE, d->pend.err);
+	}
 	r = ct_batch_delete(d->b, ct, &seq);
 	if (r < 0)
 		ct_op_failed(CMD_DELETE, r);
-	off = d->pend.len;
-	print_line(&d->pend, ct, &d->po);
 	it = &d->items[d->n++];
 	it->seq = seq;
 	it->off = (uint32_t)off;

@@ -24,6 +24,25 @@ uint8_t ct_l3(const struct ct *ct)
 	return ct->family;
 }
 
+static bool nat_done(const struct ct *ct, uint32_t bit,
+		     const union ct_addr *reply, const union ct_addr *orig)
+{
+	size_t n = ct_l3(ct) == AF_INET6 ? 16 : 4;
+
+	return ct_has(ct, CT_A_STATUS) && (ct->status & bit) &&
+	       memcmp(reply, orig, n) != 0;
+}
+
+bool ct_is_snat(const struct ct *ct)
+{
+	return nat_done(ct, CT_S_SRC_NAT_DONE, &ct->reply.dst, &ct->orig.src);
+}
+
+bool ct_is_dnat(const struct ct *ct)
+{
+	return nat_done(ct, CT_S_DST_NAT_DONE, &ct->reply.src, &ct->orig.dst);
+}
+
 uint8_t ct_l4(const struct ct *ct)
 {
 	if (ct->orig.present & CT_T_L4)

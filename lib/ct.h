@@ -117,7 +117,11 @@ enum ct_event {
 };
 
 #define CT_LABEL_WORDS	4	/* the kernel keeps 128 label bits */
-#define CT_SECCTX_MAX	256
+/* Strings are kept whole, or the message refused: a security context as
+ * long as nftables accepts for a secmark (NFT_SECMARK_CTX_MAXLEN; an
+ * SELinux MLS range runs past iptables' 256), and twice the kernel's
+ * helper name (NF_CT_HELPER_NAME_LEN). */
+#define CT_SECCTX_MAX	4096
 #define CT_HELPER_MAX	32
 
 struct ct_counters {
@@ -213,6 +217,11 @@ uint8_t ct_l4(const struct ct *ct);
 /* Fill the missing direction of a template by inverting the other one
  * (ports swapped, ICMP request types turned into replies). */
 void ct_tuple_invert(struct ct_tuple *dst, const struct ct_tuple *src);
+/* Source / destination NAT as libnetfilter_conntrack tells it
+ * (NFCT_GOPT_IS_SNAT/IS_DNAT): the NAT-done status bit, and a reply
+ * address that differs from the original one.  For -o save and filters. */
+bool ct_is_snat(const struct ct *ct);
+bool ct_is_dnat(const struct ct *ct);
 int ct_icmp_reply_type(uint8_t l3, uint8_t type);	/* -1: none */
 
 /* An expectation. */

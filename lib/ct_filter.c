@@ -39,36 +39,23 @@ static uint16_t l4_dst_all(const struct ct_tuple *t)
 	return t->dport;
 }
 
-/* The library's NAT tests: the NAT-done status bit (when the entry has
- * a status) and a tuple that differs. */
-static bool nat_done(const struct ct *ct, uint32_t bit, bool need_status)
+/* The library's port-NAT tests: the NAT-done status bit (when the entry
+ * has a status) and a layer-4 part that differs.  Address NAT is
+ * ct_is_snat()/ct_is_dnat(). */
+static bool nat_done(const struct ct *ct, uint32_t bit)
 {
-	if (!ct_has(ct, CT_A_STATUS))
-		return !need_status;
-	return ct->status & bit;
-}
-
-static bool is_snat(const struct ct *ct)
-{
-	return nat_done(ct, CT_S_SRC_NAT_DONE, true) &&
-	       !addr_eq(ct_l3(ct), &ct->reply.dst, &ct->orig.src);
-}
-
-static bool is_dnat(const struct ct *ct)
-{
-	return nat_done(ct, CT_S_DST_NAT_DONE, true) &&
-	       !addr_eq(ct_l3(ct), &ct->reply.src, &ct->orig.dst);
+	return !ct_has(ct, CT_A_STATUS) || (ct->status & bit);
 }
 
 static bool is_spat(const struct ct *ct)
 {
-	return nat_done(ct, CT_S_SRC_NAT_DONE, false) &&
+	return nat_done(ct, CT_S_SRC_NAT_DONE) &&
 	       l4_dst_all(&ct->reply) != l4_src_all(&ct->orig);
 }
 
 static bool is_dpat(const struct ct *ct)
 {
-	return nat_done(ct, CT_S_DST_NAT_DONE, false) &&
+	return nat_done(ct, CT_S_DST_NAT_DONE) &&
 	       l4_src_all(&ct->reply) != l4_dst_all(&ct->orig);
 }
 
@@ -101,10 +88,10 @@ static bool match_nat(const struct ct_filter *f, const struct ct *ct)
 	if (!f->snat.on && !f->dnat.on)
 		return true;
 	if (f->snat.on)
-		s = nat_side(&f->snat, is_snat(ct), is_spat(ct),
+		s = nat_side(&f->snat, ct_is_snat(ct), is_spat(ct),
 			     &ct->reply.dst, l4_dst_all(&ct->reply));
 	if (f->dnat.on)
-		d = nat_side(&f->dnat, is_dnat(ct), is_dpat(ct),
+		d = nat_side(&f->dnat, ct_is_dnat(ct), is_dpat(ct),
 			     &ct->reply.src, l4_src_all(&ct->reply));
 	if (f->any_nat)
 		return s || d;

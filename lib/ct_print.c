@@ -87,11 +87,6 @@ const char *ct_addr_str(uint8_t l3, const union ct_addr *a, char *buf,
 	return buf;
 }
 
-static void put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 /* "%-8s %u " */
 static void put_name_num(struct out *o, const char *name, unsigned int num)
 {
@@ -99,10 +94,10 @@ static void put_name_num(struct out *o, const char *name, unsigned int num)
 
 	put(o, name, n);
 	while (n++ < 8)
-		o->buf[o->len++] = ' ';
-	o->buf[o->len++] = ' ';
+		put_c(o, ' ');
+	put_c(o, ' ');
 	put_u64(o, num);
-	o->buf[o->len++] = ' ';
+	put_c(o, ' ');
 }
 
 static void put_addrs(struct out *o, const struct ct_tuple *t, uint8_t l3)
@@ -110,10 +105,10 @@ static void put_addrs(struct out *o, const struct ct_tuple *t, uint8_t l3)
 	if (l3 != AF_INET && l3 != AF_INET6)
 		return;
 	PUTS(o, "src=");
-	o->len += addr_fmt(o->buf + o->len, l3, &t->src);
+	put_addr(o, l3, &t->src);
 	PUTS(o, " dst=");
-	o->len += addr_fmt(o->buf + o->len, l3, &t->dst);
-	o->buf[o->len++] = ' ';
+	put_addr(o, l3, &t->dst);
+	put_c(o, ' ');
 }
 
 static void put_counters(struct out *o, const struct ct_counters *c)
@@ -122,14 +117,14 @@ static void put_counters(struct out *o, const struct ct_counters *c)
 	put_u64(o, c->packets);
 	PUTS(o, " bytes=");
 	put_u64(o, c->bytes);
-	o->buf[o->len++] = ' ';
+	put_c(o, ' ');
 }
 
 static void put_kv(struct out *o, const char *key, size_t klen, uint64_t v)
 {
 	put(o, key, klen);
 	put_u64(o, v);
-	o->buf[o->len++] = ' ';
+	put_c(o, ' ');
 }
 
 #define KV(o, lit, v) put_kv(o, lit, sizeof(lit) - 1, v)
@@ -154,6 +149,8 @@ static void put_labels(struct out *o, const struct ct *ct,
 	unsigned int bit, nbits = (unsigned int)ct->labels_len * 8;
 	size_t start = o->len;
 
+	if (nbits > CT_LABEL_WORDS * 32)
+		nbits = CT_LABEL_WORDS * 32;
 	PUTS(o, "labels=");
 	for (bit = 0; bit < nbits; bit++) {
 		const char *name;
@@ -163,55 +160,43 @@ static void put_labels(struct out *o, const struct ct *ct,
 		name = labelmap_name(m, bit);
 		if (!name)
 			continue;
-		/* 128 names of 64 bytes exceed the record's reserved room
-		 * (upstream cuts such a line at 4095 bytes) */
-		if (o->len - start + strlen(name) + 1 > OUT_RECORD_MAX - 2048)
-			break;
 		put_str(o, name);
-		o->buf[o->len++] = ',';
+		put_c(o, ',');
 	}
 	/* The library overwrites the last character with the separator: a
 	 * list without any named bit loses its '=' that way. */
-	o->buf[o->len - 1] = ' ';
+	put_over_last(o, start, ' ');
 }
 
 static void put_tcp_flags_state(struct out *o, const struct ct *ct, uint8_t l4)
 {
 	if (l4 == IPPROTO_TCP && ct_has(ct, CT_A_TCP_STATE)) {
 		put_str(o, ct_tcp_state_name(ct->tcp.state));
-		o->buf[o->len++] = ' ';
+		put_c(o, ' ');
 	} else if (l4 == IPPROTO_SCTP && ct_has(ct, CT_A_SCTP_STATE)) {
 		put_str(o, ct_sctp_state_name(ct->sctp.state));
-		o->buf[o->len++] = ' ';
+		put_c(o, ' ');
 	} else if (l4 == IPPROTO_DCCP && ct_has(ct, CT_A_DCCP_STATE)) {
 		put_str(o, ct_dccp_state_name(ct->dccp.state));
-		o->buf[o->len++] = ' ';
+		put_c(o, ' ');
 	}
 }
 
-void ct_print_text(struct out *o, const struct ct *ct,
-		   const struct ct_print_opts *po)
+static void text_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct ct *ct = rec;
+	const struct ct_print_opts *po = arg;
 	uint8_t l3 = ct_l3(ct), l4 = ct_l4(ct);
 	size_t mark;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
 	/* -E -o timestamp: "[%-.8ld.%-.6ld]\t" of the print time */
 	if (po->ev != CT_EV_NONE && (po->flags & CT_OF_TIMESTAMP)) {
 		uint64_t now = ct_print_now(po);
 
-		char t[24];
-		size_t n;
-
-		o->buf[o->len++] = '[';
-		for (n = fmt_u64(t, now / 1000000000ull); n < 8; n++)
-			o->buf[o->len++] = '0';
-		put_u64(o, now / 1000000000ull);
-		o->buf[o->len++] = '.';
-		for (n = fmt_u64(t, now % 1000000000ull / 1000); n < 6; n++)
-			o->buf[o->len++] = '0';
-		put_u64(o, now % 1000000000ull / 1000);
+		put_c(o, '[');
+		put_u64_pad(o, now / 1000000000ull, 8, '0');
+		put_c(o, '.');
+		put_u64_pad(o, now % 1000000000ull / 1000, 6, '0');
 		PUTS(o, "]\t");
 	}
 	mark = o->len;
@@ -258,7 +243,7 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	if (ct_has(ct, CT_A_SECCTX)) {
 		PUTS(o, "secctx=");
 		put_str(o, ct->secctx);
-		o->buf[o->len++] = ' ';
+		put_c(o, ' ');
 	}
 	if (ct_has(ct, CT_A_ZONE))
 		KV(o, "zone=", ct->zone);
@@ -288,7 +273,7 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	if (ct_has(ct, CT_A_HELPER)) {
 		PUTS(o, "helper=");
 		put_str(o, ct->helper);
-		o->buf[o->len++] = ' ';
+		put_c(o, ' ');
 	}
 	if (ct_has(ct, CT_A_USE))
 		KV(o, "use=", ct->use);
@@ -297,15 +282,14 @@ void ct_print_text(struct out *o, const struct ct *ct,
 	if (po->labels && ct_has(ct, CT_A_LABELS))
 		put_labels(o, ct, po->labels);
 	out_trim_space(o, mark);
-	if (po->portid) {
-		PUTS(o, " [USERSPACE] portid=");
-		put_u64(o, po->portid);
-		if (po->progname) {
-			PUTS(o, " progname=");
-			put_str(o, po->progname);
-		}
-	}
-	o->buf[o->len++] = '\n';
+	put_userspace(o, po->portid, po->progname);
+	put_c(o, '\n');
+}
+
+void ct_print_text(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	out_record(o, text_record, ct, po);
 }
 
 void ct_print(struct out *o, const struct ct *ct, const struct ct_print_opts *po)

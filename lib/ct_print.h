@@ -38,6 +38,9 @@ struct ct_print_opts {
 /* Wall clock of a record: po->now_ns, or the clock when it is 0.  Event
  * callers set now_ns per event (it feeds -o timestamp and delta-time). */
 uint64_t ct_print_now(const struct ct_print_opts *po);
+/* Seconds of stop - start of an ended entry, of now - start of a live one
+ * (as the XML printer of libnetfilter_conntrack counts them; JSON too). */
+uint64_t ct_print_delta(const struct ct *ct, const struct ct_print_opts *po);
 
 /* Default and extended text, one line; events (po->ev) with
  * CT_OF_TIMESTAMP start with 1.4.7's "[%-.8ld.%-.6ld]\t" time prefix. */

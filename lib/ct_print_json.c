@@ -44,15 +44,14 @@
 #include "ct_print_put.h"
 #include "labelmap.h"
 
-/* Escaped string in quotes; the input is cut to what fits the record. */
-void ct_print_json_str(struct out *o, size_t mark, const char *s)
+/* Escaped string in quotes. */
+void ct_print_json_str(struct out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t lim = mark + OUT_RECORD_MAX - PUT_TAIL_ROOM;
 
 	put_c(o, '"');
-	while (*p && o->len + 8 < lim) {
+	while (*p && !o->full) {
 		unsigned char c = *p;
 		int n = 0, i;
 
@@ -101,7 +100,7 @@ void ct_print_json_str(struct out *o, size_t mark, const char *s)
  * callers open objects with '{' and the first member without one. */
 static void key(struct out *o, const char *k, size_t n)
 {
-	if (o->buf[o->len - 1] != '{')
+	if (last_c(o, 0) != '{')
 		put_c(o, ',');
 	put_c(o, '"');
 	put(o, k, n);
@@ -122,7 +121,7 @@ static void kv_name(struct out *o, const char *k, size_t n, const char *v)
 {
 	key(o, k, n);
 	put_c(o, '"');
-	put(o, v, strlen(v));	/* our own names: nothing to escape */
+	put_str(o, v);	/* our own names: nothing to escape */
 	put_c(o, '"');
 }
 
@@ -192,14 +191,14 @@ static void put_status(struct out *o, uint32_t status)
 			put_c(o, ',');
 		first = false;
 		put_c(o, '"');
-		put(o, status_names[i], strlen(status_names[i]));
+		put_str(o, status_names[i]);
 		put_c(o, '"');
 	}
 	put_c(o, ']');
 	KV_U(o, "status_raw", status);
 }
 
-static void put_labels(struct out *o, size_t mark, const struct ct *ct,
+static void put_labels(struct out *o, const struct ct *ct,
 		       const struct labelmap *m)
 {
 	unsigned int bit, nbits = (unsigned int)ct->labels_len * 8;
@@ -231,12 +230,10 @@ static void put_labels(struct out *o, size_t mark, const struct ct *ct,
 		name = labelmap_name(m, bit);
 		if (!name || !*name)
 			continue;
-		if (o->len + 16 >= mark + OUT_RECORD_MAX - PUT_TAIL_ROOM)
-			break;
 		if (!first)
 			put_c(o, ',');
 		first = false;
-		ct_print_json_str(o, mark, name);
+		ct_print_json_str(o, name);
 	}
 	put_c(o, ']');
 }
@@ -367,16 +364,13 @@ void ct_print_json_head(struct out *o, const struct ct_print_opts *po,
 	KV_U(o, "protonum", l4);
 }
 
-void ct_print_json(struct out *o, const struct ct *ct,
-		   const struct ct_print_opts *po)
+static void json_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct ct *ct = rec;
+	const struct ct_print_opts *po = arg;
 	uint8_t l3 = ct_l3(ct), l4 = ct_l4(ct);
 	const char *state;
-	size_t mark;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
 	ct_print_json_head(o, po, l3, l4);
 	if (ct_has(ct, CT_A_ORIG)) {
 		KEY(o, "orig");
@@ -414,7 +408,7 @@ void ct_print_json(struct out *o, const struct ct *ct,
 		KV_U(o, "secmark", ct->secmark);
 	if (ct_has(ct, CT_A_SECCTX)) {
 		KEY(o, "secctx");
-		ct_print_json_str(o, mark, ct->secctx);
+		ct_print_json_str(o, ct->secctx);
 	}
 	if (ct_has(ct, CT_A_ZONE))
 		KV_U(o, "zone", ct->zone);
@@ -423,7 +417,7 @@ void ct_print_json(struct out *o, const struct ct *ct,
 	if (ct_has(ct, CT_A_ID))
 		KV_U(o, "id", ct->id);
 	if (ct_has(ct, CT_A_LABELS))
-		put_labels(o, mark, ct, po->labels);
+		put_labels(o, ct, po->labels);
 	if (ct->present & (CT_BIT(CT_A_TS_START) | CT_BIT(CT_A_TS_STOP))) {
 		KEY(o, "timestamp");
 		put_c(o, '{');
@@ -437,7 +431,7 @@ void ct_print_json(struct out *o, const struct ct *ct,
 		KV_U(o, "delta_time", ct_print_delta(ct, po));
 	if (ct_has(ct, CT_A_HELPER)) {
 		KEY(o, "helper");
-		ct_print_json_str(o, mark, ct->helper);
+		ct_print_json_str(o, ct->helper);
 	}
 	put_protoinfo(o, ct);
 	if (ct->present & (CT_BIT(CT_A_SEQADJ_ORIG) | CT_BIT(CT_A_SEQADJ_REPLY))) {
@@ -461,8 +455,14 @@ void ct_print_json(struct out *o, const struct ct *ct,
 		KV_U(o, "portid", po->portid);
 		if (po->progname) {
 			KEY(o, "progname");
-			ct_print_json_str(o, mark, po->progname);
+			ct_print_json_str(o, po->progname);
 		}
 	}
 	PUTS(o, "}\n");
+}
+
+void ct_print_json(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	out_record(o, json_record, ct, po);
 }

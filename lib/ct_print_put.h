@@ -1,7 +1,9 @@
 /* Appenders shared by the formatters of lib/ct_print_*.c and exp_print.c.
- * They write into space the caller reserved with out_reserve() for one
- * record (OUT_RECORD_MAX), so they do not check the room themselves; the
- * only unbounded inputs (label names, strings) go through put_strn(). */
+ * Each one checks the room left: what does not fit is not written, and
+ * o->full says so until the record is over.  A formatter runs under
+ * out_record(), which then prints the record again with more room: a
+ * record always comes out whole, whatever the kernel or a label map
+ * hands it. */
 #ifndef CTBOX_CT_PRINT_PUT_H
 #define CTBOX_CT_PRINT_PUT_H
 
@@ -12,149 +14,88 @@
 #include "addr.h"
 #include "out.h"
 
-/* Room kept free at the end of a record for the fixed-size tail. */
-#define PUT_TAIL_ROOM 512
+/* Room for n more bytes, or o->full set. */
+static inline bool room(struct out *o, size_t n)
+{
+	if (o->cap - o->len >= n)
+		return true;
+	o->full = true;
+	return false;
+}
 
 static inline void put(struct out *o, const char *s, size_t n)
 {
+	if (!room(o, n))
+		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 }
 
 #define PUTS(o, lit) put(o, lit, sizeof(lit) - 1)
 
+static inline void put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
 static inline void put_c(struct out *o, char c)
 {
-	o->buf[o->len++] = c;
+	if (room(o, 1))
+		o->buf[o->len++] = c;
 }
 
+/* The last character written, for separators ('\0' if none). */
+static inline char last_c(const struct out *o, size_t mark)
+{
+	return o->len > mark ? o->buf[o->len - 1] : '\0';
+}
+
+/* Replace the last character written since mark (a list's trailing
+ * separator). */
+static inline void put_over_last(struct out *o, size_t mark, char c)
+{
+	if (o->len > mark)
+		o->buf[o->len - 1] = c;
+}
+
+/* Inline: numbers and addresses are most of a dump's bytes. */
 static inline void put_u64(struct out *o, uint64_t v)
 {
-	o->len += fmt_u64(o->buf + o->len, v);
-}
-
-static inline void put_hex(struct out *o, unsigned int v)
-{
-	static const char d[] = "0123456789abcdef";
-	char t[8];
-	int n = 0;
-
-	do {
-		t[n++] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		o->buf[o->len++] = t[--n];
-}
-
-/* Zero-padded to at least w digits (printf "%0*u"). */
-static inline void put_u64_pad(struct out *o, uint64_t v, unsigned int w,
-			       char pad)
-{
 	char t[24];
-	size_t n = fmt_u64(t, v);
 
-	while (n < w--)
-		o->buf[o->len++] = pad;
-	put(o, t, n);
-}
-
-/* Append s, truncated so that the record started at mark keeps
- * PUT_TAIL_ROOM bytes free; returns false when it had to cut. */
-static inline int put_strn(struct out *o, size_t mark, const char *s)
-{
-	size_t n = strlen(s), lim = mark + OUT_RECORD_MAX - PUT_TAIL_ROOM;
-
-	if (o->len >= lim)
-		return 0;
-	if (n > lim - o->len) {
-		put(o, s, lim - o->len);
-		return 0;
+	if (o->cap - o->len >= sizeof(t)) {
+		o->len += fmt_u64(o->buf + o->len, v);
+		return;
 	}
-	put(o, s, n);
-	return 1;
-}
-
-/* The "%9s " event column of 1.4.7's text lines; nothing for dumps. */
-static inline void put_event_prefix(struct out *o, enum ct_event ev)
-{
-	switch (ev) {
-	case CT_EV_NEW:
-		PUTS(o, "    [NEW] ");
-		break;
-	case CT_EV_UPDATE:
-		PUTS(o, " [UPDATE] ");
-		break;
-	case CT_EV_DESTROY:
-		PUTS(o, "[DESTROY] ");
-		break;
-	case CT_EV_NONE:
-		break;
-	}
-}
-
-/* The L4 part of a text tuple, "sport=… dport=… " and the like; by the
- * entry's protocol, since 1.4.7 prints zero ports even when absent. */
-static inline void put_l4_text(struct out *o, const struct ct_tuple *t,
-			       uint8_t l4)
-{
-	switch (l4) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
-		PUTS(o, "sport=");
-		put_u64(o, t->sport);
-		PUTS(o, " dport=");
-		put_u64(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_GRE:
-		PUTS(o, "srckey=0x");
-		put_hex(o, t->sport);
-		PUTS(o, " dstkey=0x");
-		put_hex(o, t->dport);
-		put_c(o, ' ');
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		PUTS(o, "type=");
-		put_u64(o, t->icmp_type);
-		PUTS(o, " code=");
-		put_u64(o, t->icmp_code);
-		PUTS(o, " id=");
-		put_u64(o, t->icmp_id);
-		put_c(o, ' ');
-		break;
-	}
+	put(o, t, fmt_u64(t, v));
 }
 
 static inline void put_addr(struct out *o, uint8_t l3, const union ct_addr *a)
 {
-	o->len += addr_fmt(o->buf + o->len, l3, a);
+	char t[ADDR_STRLEN];
+
+	if (o->cap - o->len >= sizeof(t)) {
+		o->len += addr_fmt(o->buf + o->len, l3, a);
+		return;
+	}
+	put(o, t, addr_fmt(t, l3, a));
 }
 
+/* Numbers: lowercase hex without prefix, and zero- (or pad-) padded to at
+ * least w digits (printf "%0*u"). */
+void put_hex(struct out *o, unsigned int v);
+void put_u64_pad(struct out *o, uint64_t v, unsigned int w, char pad);
+/* The "%9s " event column of 1.4.7's text lines; nothing for dumps. */
+void put_event_prefix(struct out *o, enum ct_event ev);
+/* The L4 part of a text tuple, "sport=… dport=… " and the like; by the
+ * entry's protocol, since 1.4.7 prints zero ports even when absent. */
+void put_l4_text(struct out *o, const struct ct_tuple *t, uint8_t l4);
 /* " [USERSPACE] portid=N[ progname=P]": events caused by a netlink
  * request, after the record as conntrack 1.4.7 appends it. */
-static inline void put_userspace(struct out *o, size_t mark,
-				 uint32_t portid, const char *progname)
-{
-	if (!portid)
-		return;
-	PUTS(o, " [USERSPACE] portid=");
-	put_u64(o, portid);
-	if (progname) {
-		PUTS(o, " progname=");
-		put_strn(o, mark, progname);
-	}
-}
+void put_userspace(struct out *o, uint32_t portid, const char *progname);
 
 /* <flow>, or <flow type="new|update|destroy"> for an event. */
 void ct_print_xml_open(struct out *o, enum ct_event ev);
-/* Seconds of stop - start of an ended entry, of now - start of a live one
- * (as the XML printer of libnetfilter_conntrack counts them; JSON too). */
-uint64_t ct_print_delta(const struct ct *ct, const struct ct_print_opts *po);
 /* <when>...</when> of local time now_ns, as libnetfilter_conntrack. */
 void ct_print_xml_when(struct out *o, uint64_t now_ns);
 /* <src>A</src><dst>B</dst> and the L4 elements of one tuple. */
@@ -163,7 +104,7 @@ void ct_print_xml_l4(struct out *o, const struct ct_tuple *t);
 /* JSON pieces shared with exp_print.c.  ct_print_json_tuple() opens the
  * tuple object and leaves it open, so that the caller can add members
  * (counters) before its closing '}'. */
-void ct_print_json_str(struct out *o, size_t mark, const char *s);
+void ct_print_json_str(struct out *o, const char *s);
 void ct_print_json_tuple(struct out *o, const struct ct_tuple *t, uint8_t l3);
 /* '{', then event (and time with -o timestamp) of an event record,
  * family, l3num, proto and protonum: how every JSON record starts. */

@@ -30,7 +30,7 @@ static void put_opt_str(struct out *o, const char *opt, size_t n,
 			const char *s)
 {
 	put(o, opt, n);
-	put(o, s, strlen(s));
+	put_str(o, s);
 	put_c(o, ' ');
 }
 
@@ -49,9 +49,10 @@ static void put_status(struct out *o, uint32_t status)
 		{ CT_S_FIXED_TIMEOUT, "FIXED_TIMEOUT" },
 	};
 	bool any = false;
-	size_t i;
+	size_t i, mark;
 
 	PUTS(o, "-u ");
+	mark = o->len;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (!(status & map[i].bit))
 			continue;
@@ -60,25 +61,9 @@ static void put_status(struct out *o, uint32_t status)
 		any = true;
 	}
 	if (any)
-		o->buf[o->len - 1] = ' ';
+		put_over_last(o, mark, ' ');
 	else
 		PUTS(o, "UNSET ");
-}
-
-/* libnetfilter_conntrack's NFCT_GOPT_IS_SNAT / IS_DNAT: the NAT-done bit
- * and a reply address that differs from the original one. */
-static bool is_nat(const struct ct *ct, uint32_t done_bit,
-		   const union ct_addr *reply, const union ct_addr *orig)
-{
-	if (!ct_has(ct, CT_A_STATUS) || !(ct->status & done_bit))
-		return false;
-	switch (ct->orig.l3) {
-	case AF_INET:
-		return reply->ip[0] != orig->ip[0];
-	case AF_INET6:
-		return memcmp(reply->b, orig->b, 16) != 0;
-	}
-	return false;
 }
 
 static void put_opt_addr(struct out *o, const char *opt, uint8_t l3,
@@ -149,7 +134,7 @@ static void put_proto(struct out *o, const struct ct *ct)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		PUTS(o, "-p ");
-		put(o, ct_l4_name(l4), strlen(ct_l4_name(l4)));
+		put_str(o, ct_l4_name(l4));
 		put_c(o, ' ');
 		break;
 	default:
@@ -197,17 +182,15 @@ static void put_proto(struct out *o, const struct ct *ct)
 	}
 }
 
-void ct_print_save(struct out *o, const struct ct *ct,
-		   const struct ct_print_opts *po)
+static void save_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct ct *ct = rec;
+	const struct ct_print_opts *po = arg;
 	const char *prefix = po->save_prefix ? po->save_prefix : "-A";
 	uint8_t l3 = ct->orig.l3 ? ct->orig.l3 : ct->reply.l3;
-	size_t mark;
+	size_t mark = o->len;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
-	put_strn(o, mark, prefix);
+	put_str(o, prefix);
 	put_c(o, ' ');
 	if (ct_has(ct, CT_A_TIMEOUT))
 		OPT(o, "-t", ct->timeout);
@@ -231,16 +214,20 @@ void ct_print_save(struct out *o, const struct ct *ct,
 	if (ct->orig.present & CT_T_DST)
 		put_opt_addr(o, "-d ", l3, &ct->orig.dst);
 	if (ct->reply.present & CT_T_SRC)
-		put_opt_addr(o, is_nat(ct, CT_S_DST_NAT_DONE, &ct->reply.src,
-				       &ct->orig.dst) ? "-g " : "-r ",
-			     l3, &ct->reply.src);
+		put_opt_addr(o, ct_is_dnat(ct) ? "-g " : "-r ", l3,
+			     &ct->reply.src);
 	if (ct->reply.present & CT_T_DST)
-		put_opt_addr(o, is_nat(ct, CT_S_SRC_NAT_DONE, &ct->reply.dst,
-				       &ct->orig.src) ? "-n " : "-q ",
-			     l3, &ct->reply.dst);
+		put_opt_addr(o, ct_is_snat(ct) ? "-n " : "-q ", l3,
+			     &ct->reply.dst);
 	put_proto(o, ct);
 	out_trim_space(o, mark);
 out:
-	put_userspace(o, mark, po->portid, po->progname);
+	put_userspace(o, po->portid, po->progname);
 	put_c(o, '\n');
+}
+
+void ct_print_save(struct out *o, const struct ct *ct,
+		   const struct ct_print_opts *po)
+{
+	out_record(o, save_record, ct, po);
 }

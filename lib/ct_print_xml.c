@@ -15,23 +15,6 @@
 #include "ct_print_put.h"
 #include "labelmap.h"
 
-uint64_t ct_print_now(const struct ct_print_opts *po)
-{
-	struct timespec ts;
-
-	if (po && po->now_ns)
-		return po->now_ns;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t ct_print_delta(const struct ct *ct, const struct ct_print_opts *po)
-{
-	if (ct_has(ct, CT_A_TS_STOP))
-		return (ct->ts_stop - ct->ts_start) / 1000000000ull;
-	return ct_print_now(po) / 1000000000ull - ct->ts_start / 1000000000ull;
-}
-
 void ct_print_xml_when(struct out *o, uint64_t now_ns)
 {
 	time_t t = (time_t)(now_ns / 1000000000ull);
@@ -141,7 +124,7 @@ static void put_tuple(struct out *o, const struct ct *ct, int dir)
 	PUTS(o, "</meta>");
 }
 
-static void put_labels(struct out *o, size_t mark, const struct ct *ct,
+static void put_labels(struct out *o, const struct ct *ct,
 		       const struct labelmap *m)
 {
 	unsigned int bit, nbits = (unsigned int)ct->labels_len * 8;
@@ -157,10 +140,8 @@ static void put_labels(struct out *o, size_t mark, const struct ct *ct,
 		name = labelmap_name(m, bit);
 		if (!name || !*name)
 			continue;
-		if (o->len + strlen(name) + 16 > mark + OUT_RECORD_MAX - PUT_TAIL_ROOM)
-			break;	/* upstream truncates the whole line instead */
 		PUTS(o, "<label>");
-		put(o, name, strlen(name));
+		put_str(o, name);
 		PUTS(o, "</label>");
 	}
 	PUTS(o, "</labels>");
@@ -186,7 +167,7 @@ static void put_state(struct out *o, uint8_t state)
 	PUTS(o, "</state>");
 }
 
-static void put_independent(struct out *o, size_t mark, const struct ct *ct,
+static void put_independent(struct out *o, const struct ct *ct,
 			    const struct ct_print_opts *po)
 {
 	PUTS(o, "<meta direction=\"independent\">");
@@ -202,12 +183,12 @@ static void put_independent(struct out *o, size_t mark, const struct ct *ct,
 	if (ct_has(ct, CT_A_MARK))
 		XML_U64(o, "mark", ct->mark);
 	if (po->labels && ct_has(ct, CT_A_LABELS))
-		put_labels(o, mark, ct, po->labels);
+		put_labels(o, ct, po->labels);
 	if (ct_has(ct, CT_A_SECMARK))
 		XML_U64(o, "secmark", ct->secmark);
 	if (ct_has(ct, CT_A_SECCTX)) {
 		PUTS(o, "<secctx>");
-		put_strn(o, mark, ct->secctx);
+		put_str(o, ct->secctx);
 		PUTS(o, "</secctx>");
 	}
 	if (ct_has(ct, CT_A_ZONE))
@@ -252,30 +233,33 @@ void ct_print_xml_open(struct out *o, enum ct_event ev)
 	}
 }
 
-void ct_print_xml(struct out *o, const struct ct *ct,
-		  const struct ct_print_opts *po)
+static void xml_record(struct out *o, const void *rec, const void *arg)
 {
-	size_t mark;
+	const struct ct *ct = rec;
+	const struct ct_print_opts *po = arg;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
 	ct_print_xml_open(o, po->ev);
 	put_tuple(o, ct, CT_DIR_ORIG);
 	put_tuple(o, ct, CT_DIR_REPLY);
 	if (has_independent(ct))
-		put_independent(o, mark, ct, po);
+		put_independent(o, ct, po);
 	/* conntrack asks for <when> only on the event path */
 	if (po->ev != CT_EV_NONE && (po->flags & CT_OF_TIMESTAMP))
 		ct_print_xml_when(o, ct_print_now(po));
 	if (ct_has(ct, CT_A_HELPER)) {
 		PUTS(o, "<helper>");
-		put_strn(o, mark, ct->helper);
+		put_str(o, ct->helper);
 		PUTS(o, "</helper>");
 	}
 	PUTS(o, "</flow>");
-	put_userspace(o, mark, po->portid, po->progname);
+	put_userspace(o, po->portid, po->progname);
 	put_c(o, '\n');
+}
+
+void ct_print_xml(struct out *o, const struct ct *ct,
+		  const struct ct_print_opts *po)
+{
+	out_record(o, xml_record, ct, po);
 }
 
 void ct_print_xml_header(struct out *o, const char *root)

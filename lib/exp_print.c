@@ -57,15 +57,14 @@ static void put_time_prefix(struct out *o, uint64_t now_ns)
 	PUTS(o, "]\t");
 }
 
-void exp_print_text(struct out *o, const struct exp *e,
-		    const struct ct_print_opts *po)
+static void text_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct exp *e = rec;
+	const struct ct_print_opts *po = arg;
 	struct ct_tuple t;
 	size_t mark;
 	const char *delim = "";
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
 	if (po->flags & CT_OF_TIMESTAMP)
 		put_time_prefix(o, ct_print_now(po));
 	mark = o->len;
@@ -93,12 +92,12 @@ void exp_print_text(struct out *o, const struct exp *e,
 		delim = ",";
 	}
 	if (e->flags & EXP_F_INACTIVE) {
-		put(o, delim, strlen(delim));
+		put_str(o, delim);
 		PUTS(o, "INACTIVE");
 		delim = ",";
 	}
 	if (e->flags & EXP_F_USERSPACE) {
-		put(o, delim, strlen(delim));
+		put_str(o, delim);
 		PUTS(o, "USERSPACE");
 	}
 	if (e->flags & (EXP_F_PERMANENT | EXP_F_INACTIVE | EXP_F_USERSPACE))
@@ -110,10 +109,16 @@ void exp_print_text(struct out *o, const struct exp *e,
 	}
 	if (exp_has(e, EXP_A_HELPER)) {
 		PUTS(o, "helper=");
-		put_strn(o, mark, e->helper);
+		put_str(o, e->helper);
 	}
 	out_trim_space(o, mark);
 	put_c(o, '\n');
+}
+
+void exp_print_text(struct out *o, const struct exp *e,
+		    const struct ct_print_opts *po)
+{
+	out_record(o, text_record, e, po);
 }
 
 static void put_xml_tuple_l3(struct out *o, const char *tag, size_t n,
@@ -144,22 +149,17 @@ static void put_xml_tuple_l4(struct out *o, const char *tag, size_t n,
 
 #define XTAG(lit) lit, sizeof(lit) - 1
 
-void exp_print_xml(struct out *o, const struct exp *e,
-		   const struct ct_print_opts *po)
+static void xml_record(struct out *o, const void *rec, const void *arg)
 {
+	const struct exp *e = rec;
+	const struct ct_print_opts *po = arg;
 	uint8_t l3 = e->tuple.l3 ? e->tuple.l3 : e->family;
-	const char *name;
-	size_t mark;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
 	ct_print_xml_open(o, po->ev);
 	PUTS(o, "<layer3 protonum=\"");
 	put_u64(o, l3);
 	PUTS(o, "\" protoname=\"");
-	name = ct_l3_name(l3);
-	put(o, name, strlen(name));
+	put_str(o, ct_l3_name(l3));
 	PUTS(o, "\">");
 	put_xml_tuple_l3(o, XTAG("expected"), e, &e->tuple);
 	put_xml_tuple_l3(o, XTAG("mask"), e, &e->mask);
@@ -167,8 +167,7 @@ void exp_print_xml(struct out *o, const struct exp *e,
 	PUTS(o, "</layer3><layer4 protonum=\"");
 	put_u64(o, e->tuple.l4);
 	PUTS(o, "\" protoname=\"");
-	name = ct_l4_name(e->tuple.l4);
-	put(o, name, strlen(name));
+	put_str(o, ct_l4_name(e->tuple.l4));
 	PUTS(o, "\">");
 	put_xml_tuple_l4(o, XTAG("expected"), &e->tuple);
 	put_xml_tuple_l4(o, XTAG("mask"), &e->mask);
@@ -176,7 +175,7 @@ void exp_print_xml(struct out *o, const struct exp *e,
 	PUTS(o, "</layer4><meta>");
 	if (exp_has(e, EXP_A_HELPER)) {
 		PUTS(o, "<helper-name>");
-		put_strn(o, mark, e->helper);
+		put_str(o, e->helper);
 		PUTS(o, "</helper-name>");
 	}
 	if (exp_has(e, EXP_A_TIMEOUT)) {
@@ -205,6 +204,12 @@ void exp_print_xml(struct out *o, const struct exp *e,
 	PUTS(o, "</meta></flow>\n");
 }
 
+void exp_print_xml(struct out *o, const struct exp *e,
+		   const struct ct_print_opts *po)
+{
+	out_record(o, xml_record, e, po);
+}
+
 static void put_json_tuple(struct out *o, const char *k, const struct exp *e,
 			   const struct ct_tuple *t)
 {
@@ -221,17 +226,14 @@ static void put_json_tuple(struct out *o, const char *k, const struct exp *e,
  *   objects (as conntrack's); "timeout" "id" "zone" "class" numbers;
  *   "flags": array of "PERMANENT" "INACTIVE" "USERSPACE", "flags_raw";
  *   "helper", "fn" strings; "nat_dir" number and "nat" tuple. */
-void exp_print_json(struct out *o, const struct exp *e,
-		    const struct ct_print_opts *po)
+static void json_record(struct out *o, const void *rec, const void *arg)
 {
 	static const char *const fnames[] = { "PERMANENT", "INACTIVE",
 					      "USERSPACE" };
+	const struct exp *e = rec;
+	const struct ct_print_opts *po = arg;
 	uint8_t l3 = e->tuple.l3 ? e->tuple.l3 : e->family;
-	size_t mark;
 
-	if (!out_reserve(o, OUT_RECORD_MAX))
-		return;
-	mark = o->len;
 	ct_print_json_head(o, po, l3, e->tuple.l4);
 	if (exp_has(e, EXP_A_TUPLE))
 		put_json_tuple(o, "expected", e, &e->tuple);
@@ -260,7 +262,7 @@ void exp_print_json(struct out *o, const struct exp *e,
 				put_c(o, ',');
 			first = false;
 			put_c(o, '"');
-			put(o, fnames[i], strlen(fnames[i]));
+			put_str(o, fnames[i]);
 			put_c(o, '"');
 		}
 		put_c(o, ']');
@@ -268,15 +270,21 @@ void exp_print_json(struct out *o, const struct exp *e,
 	}
 	if (exp_has(e, EXP_A_HELPER)) {
 		ct_print_json_key(o, "helper");
-		ct_print_json_str(o, mark, e->helper);
+		ct_print_json_str(o, e->helper);
 	}
 	if (exp_has(e, EXP_A_FN)) {
 		ct_print_json_key(o, "fn");
-		ct_print_json_str(o, mark, e->fn);
+		ct_print_json_str(o, e->fn);
 	}
 	if (exp_has(e, EXP_A_NAT_DIR))
 		ct_print_json_u64(o, "nat_dir", e->nat_dir);
 	if (exp_has(e, EXP_A_NAT_TUPLE))
 		put_json_tuple(o, "nat", e, &e->nat_tuple);
 	PUTS(o, "}\n");
+}
+
+void exp_print_json(struct out *o, const struct exp *e,
+		    const struct ct_print_opts *po)
+{
+	out_record(o, json_record, e, po);
 }

@@ -1,6 +1,7 @@
 /* Buffered output (see out.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -8,8 +9,8 @@
 
 static char stdout_buf[OUT_BUF_SIZE];
 static char stderr_buf[4096];
-static struct out so = { 1, 0, 0, sizeof(stdout_buf), stdout_buf };
-static struct out se = { 2, 0, 0, sizeof(stderr_buf), stderr_buf };
+static struct out so = { .fd = 1, .cap = sizeof(stdout_buf), .buf = stdout_buf };
+static struct out se = { .fd = 2, .cap = sizeof(stderr_buf), .buf = stderr_buf };
 struct out *out_stdout = &so;
 struct out *out_stderr = &se;
 
@@ -20,6 +21,7 @@ void out_init(struct out *o, int fd, char *buf, size_t cap)
 	o->len = 0;
 	o->cap = cap;
 	o->buf = buf;
+	o->full = false;
 }
 
 int out_flush(struct out *o)
@@ -54,6 +56,66 @@ char *out_reserve(struct out *o, size_t n)
 	if (o->cap - o->len < n)
 		out_flush(o);
 	return o->buf + o->len;
+}
+
+static void set_err(struct out *o, int err)
+{
+	if (!o->err)
+		o->err = err;
+}
+
+/* A record larger than the whole buffer: formatted in memory of its own,
+ * doubled until it fits, then written through o. */
+static void record_apart(struct out *o, out_record_fn fn, const void *rec,
+			 const void *arg)
+{
+	size_t cap = o->cap < OUT_BUF_SIZE ? OUT_BUF_SIZE : 2 * o->cap;
+
+	for (; cap <= OUT_RECORD_LIMIT; cap *= 2) {
+		struct out big;
+		char *p = malloc(cap);
+
+		if (!p) {
+			set_err(o, -ENOMEM);
+			return;
+		}
+		out_init(&big, -1, p, cap);
+		fn(&big, rec, arg);
+		if (!big.full) {
+			out_write(o, p, big.len);
+			free(p);
+			return;
+		}
+		free(p);
+	}
+	set_err(o, -EMSGSIZE);
+}
+
+void out_record(struct out *o, out_record_fn fn, const void *rec,
+		const void *arg)
+{
+	size_t mark = o->len;
+
+	o->full = false;
+	fn(o, rec, arg);
+	if (!o->full)
+		return;
+	o->len = mark;
+	o->full = false;
+	if (o->fd < 0) {
+		/* nowhere to flush to, and half a record is no record */
+		set_err(o, -EMSGSIZE);
+		return;
+	}
+	if (mark) {
+		out_flush(o);
+		fn(o, rec, arg);
+		if (!o->full)
+			return;
+		o->len = 0;
+		o->full = false;
+	}
+	record_apart(o, fn, rec, arg);
 }
 
 void out_write(struct out *o, const void *p, size_t n)
@@ -160,18 +222,24 @@ void out_i64(struct out *o, int64_t v)
 	out_u64(o, (uint64_t)v);
 }
 
+size_t fmt_hex(char *buf, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 1, i;
+	uint64_t t;
+
+	for (t = v >> 4; t; t >>= 4)
+		n++;
+	for (i = n; i--; v >>= 4)
+		buf[i] = hex[v & 15];
+	return n;
+}
+
 void out_hex(struct out *o, uint64_t v)
 {
-	static const char digits[] = "0123456789abcdef";
-	char tmp[17];
-	int n = 0;
+	char t[17];
 
-	do {
-		tmp[n++] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n)
-		out_putc(o, tmp[--n]);
+	out_write(o, t, fmt_hex(t, v));
 }
 
 void out_vprintf(struct out *o, const char *fmt, va_list ap)

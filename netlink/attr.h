@@ -5,11 +5,10 @@
 #define CTBOX_ATTR_H
 
 #include <endian.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-#include <errno.h>
 
 #include <linux/netlink.h>
 
@@ -158,6 +157,20 @@ static inline uint64_t nla_be64(const struct nlattr *a)
 
 	memcpy(&v, nla_data(a), sizeof(v));
 	return be64toh(v);
+}
+
+/* Copy a string attribute (up to its NUL or its end) whole into a field of
+ * size bytes: 0, or -EMSGSIZE when it does not fit.  Never cut: a cut
+ * name or security context would be printed as if it were the real one. */
+static inline int nla_strcpy(char *dst, size_t size, const struct nlattr *a)
+{
+	size_t n = strnlen(nla_data(a), nla_len(a));
+
+	if (n >= size)
+		return -EMSGSIZE;
+	memcpy(dst, nla_data(a), n);
+	dst[n] = '\0';
+	return 0;
 }
 
 #endif

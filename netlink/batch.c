@@ -32,7 +32,8 @@ struct flight {
 	size_t len, count;
 	uint32_t first_seq, last_seq;
 	int err;		/* -errno of the send, none of it ran */
-	unsigned long lost;	/* ENOBUFS while draining */
+	unsigned long lost;	/* ENOBUFS or MSG_TRUNC while draining */
+	struct nl_rx_stats rx;
 	char *rep;		/* the reports, as received */
 	size_t rep_len, rep_cap;
 };
@@ -234,20 +235,18 @@ static void drain(struct nl_batch *b, struct flight *f)
 	int fd = nl_fd(b->nl);
 
 	for (;;) {
-		ssize_t n = recv(fd, b->rx, NL_RCVBUF_SIZE, MSG_DONTWAIT);
+		ssize_t n = nl_recv_kernel(fd, b->rx, NL_RCVBUF_SIZE, MSG_DONTWAIT,
+					   &f->rx);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				/* Reports were dropped, requests were not */
-				f->lost++;
-				continue;
-			}
-			return;		/* EAGAIN: all read */
+		if (n == -EINTR)
+			continue;
+		if (n == -ENOBUFS || n == -EMSGSIZE) {
+			/* Reports were dropped (or cut), requests were not */
+			f->lost++;
+			continue;
 		}
-		if (n == 0)
-			return;
+		if (n <= 0)
+			return;		/* EAGAIN: all read */
 		keep(f, b->rx, (size_t)n);
 	}
 }
@@ -301,6 +300,8 @@ static int collect(struct nl_batch *b)
 		return f->err;
 	b->st.sends++;
 	b->st.msgs += f->count;
+	b->st.foreign += f->rx.foreign;
+	b->st.truncated += f->rx.truncated;
 	walk(b, f);
 	for (i = 0; i < f->lost; i++) {
 		/* say so, and ask for less next time */
@@ -357,6 +358,7 @@ static void launch(struct nl_batch *b, bool async)
 	f->last_seq = last ? last : UINT32_MAX;
 	f->err = 0;
 	f->lost = 0;
+	memset(&f->rx, 0, sizeof(f->rx));
 	f->rep_len = 0;
 	b->len = b->count = b->cost = 0;
 	b->busy = true;

@@ -42,6 +42,8 @@ struct nl_batch_stats {
 	unsigned long sends;	/* sendmsg calls */
 	unsigned long errors;	/* failure reports */
 	unsigned long lost;	/* ENOBUFS seen while draining */
+	unsigned long foreign;	/* datagrams not from the kernel, dropped */
+	unsigned long truncated;	/* reports too large, lost */
 };
 
 /* nl must not be used for anything else while the batch lives.  Returns

@@ -391,8 +391,9 @@ static int parse_name(const struct nlattr *nest, char *dst, size_t size)
 		return -EBADMSG;
 	if (!tb[1])
 		return -ENOENT;
-	snprintf(dst, size, "%s", (const char *)nla_data(tb[1]));
-	return 0;
+	/* kept whole or refused: secctx is as long as the context the
+	 * kernel names (an SELinux MLS range runs past 255 bytes) */
+	return nla_strcpy(dst, size, tb[1]) < 0 ? -EBADMSG : 0;
 }
 
 static int parse_labels(const struct nlattr *a, uint32_t *words, uint8_t *len)

@@ -33,18 +33,6 @@ static const struct nla_pol nat_pol[CTA_EXPECT_NAT_MAX + 1] = {
 	[CTA_EXPECT_NAT_TUPLE] = { NLA_NEST },
 };
 
-/* Strings are copied truncated: a longer helper name than the kernel's
- * own limit cannot be meant, and the struct stays fixed-size. */
-static void copy_str(char *dst, size_t size, const struct nlattr *a)
-{
-	size_t n = strnlen(nla_data(a), nla_len(a));
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, nla_data(a), n);
-	dst[n] = '\0';
-}
-
 static int parse_tuple(const struct nlattr *a, struct exp *e,
 		       struct ct_tuple *t, enum exp_attr bit)
 {
@@ -80,7 +68,9 @@ int exp_nl_parse(const struct nlmsghdr *nlh, struct exp *e)
 		exp_set(e, EXP_A_ID);
 	}
 	if (tb[CTA_EXPECT_HELP_NAME]) {
-		copy_str(e->helper, sizeof(e->helper), tb[CTA_EXPECT_HELP_NAME]);
+		if (nla_strcpy(e->helper, sizeof(e->helper),
+			       tb[CTA_EXPECT_HELP_NAME]) < 0)
+			return -EBADMSG;
 		exp_set(e, EXP_A_HELPER);
 	}
 	if (tb[CTA_EXPECT_ZONE]) {
@@ -110,7 +100,8 @@ int exp_nl_parse(const struct nlmsghdr *nlh, struct exp *e)
 			return -EBADMSG;
 	}
 	if (tb[CTA_EXPECT_FN]) {
-		copy_str(e->fn, sizeof(e->fn), tb[CTA_EXPECT_FN]);
+		if (nla_strcpy(e->fn, sizeof(e->fn), tb[CTA_EXPECT_FN]) < 0)
+			return -EBADMSG;
 		exp_set(e, EXP_A_FN);
 	}
 	return 0;

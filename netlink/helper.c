@@ -174,15 +174,6 @@ static const struct nla_pol pol_pol[NFCTH_POLICY_MAX + 1] = {
 	[NFCTH_POLICY_EXPECT_TIMEOUT] = { NLA_U32, 0 },
 };
 
-/* Bounded copy of a string attribute into a fixed field. */
-static void copy_name(char *dst, size_t size, const struct nlattr *a)
-{
-	size_t n = strnlen(nla_data(a), size - 1);
-
-	memcpy(dst, nla_data(a), n);
-	dst[n] = '\0';
-}
-
 static int parse_policies(const struct nlattr *nest, struct helper *h)
 {
 	const struct nlattr *tb[NFCTH_POLICY_SET_MAX + 1];
@@ -202,9 +193,10 @@ static int parse_policies(const struct nlattr *nest, struct helper *h)
 		r = nla_parse_nest(set, pol_pol, NFCTH_POLICY_MAX, pb);
 		if (r < 0)
 			return r;
-		if (pb[NFCTH_POLICY_NAME])
-			copy_name(pol->name, sizeof(pol->name),
-				  pb[NFCTH_POLICY_NAME]);
+		if (pb[NFCTH_POLICY_NAME] &&
+		    nla_strcpy(pol->name, sizeof(pol->name),
+			       pb[NFCTH_POLICY_NAME]) < 0)
+			return -EBADMSG;
 		if (pb[NFCTH_POLICY_EXPECT_MAX])
 			pol->expect_max = nla_be32(pb[NFCTH_POLICY_EXPECT_MAX]);
 		if (pb[NFCTH_POLICY_EXPECT_TIMEOUT])
@@ -228,7 +220,8 @@ int helper_nl_parse(const struct nlmsghdr *nlh, struct helper *h)
 	if (r < 0)
 		return r;
 	if (tb[NFCTH_NAME]) {
-		copy_name(h->name, sizeof(h->name), tb[NFCTH_NAME]);
+		if (nla_strcpy(h->name, sizeof(h->name), tb[NFCTH_NAME]) < 0)
+			return -EBADMSG;
 		h->present |= HELPER_F_NAME;
 	}
 	if (tb[NFCTH_TUPLE]) {

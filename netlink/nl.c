@@ -29,6 +29,7 @@ struct nl {
 	struct mnl_socket *sk;
 	uint32_t portid;
 	uint32_t seq;
+	struct nl_rx_stats st;
 	char ext_ack[128];
 	/* 8-byte aligned so that nlmsghdr and u64 attributes can be read in place */
 	_Alignas(8) char rx[NL_RCVBUF_SIZE];
@@ -126,6 +127,38 @@ void *nl_req_buf(struct nl *nl, size_t *len)
 	return nl->tx;
 }
 
+const struct nl_rx_stats *nl_rx_stats(const struct nl *nl)
+{
+	return &nl->st;
+}
+
+ssize_t nl_recv_kernel(int fd, void *buf, size_t len, int flags,
+		       struct nl_rx_stats *st)
+{
+	for (;;) {
+		struct sockaddr_nl sa;
+		struct iovec iov = { buf, len };
+		struct msghdr mh = {
+			.msg_name = &sa, .msg_namelen = sizeof(sa),
+			.msg_iov = &iov, .msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &mh, flags);
+
+		if (n < 0)
+			return -errno;
+		if (mh.msg_namelen != sizeof(sa) || sa.nl_family != AF_NETLINK ||
+		    sa.nl_pid != 0) {
+			st->foreign++;
+			continue;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			st->truncated++;
+			return -EMSGSIZE;
+		}
+		return n;
+	}
+}
+
 const char *nl_ext_ack_msg(const struct nl *nl)
 {
 	return nl->ext_ack[0] ? nl->ext_ack : NULL;
@@ -197,7 +230,8 @@ static void save_ext_ack(struct nl *nl, const struct nlmsghdr *nlh)
 }
 
 /* Walk one datagram.  Returns 1 when the request is complete (DONE/ACK),
- * 0 to keep reading, or -errno. */
+ * 0 to keep reading, or the kernel's -errno.  Once *stop is set (cb's
+ * positive value or error) the rest is read without calling cb. */
 static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
 		nl_msg_cb cb, void *data, bool want_ack, bool *intr,
 		int *stop)
@@ -225,14 +259,8 @@ static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
 		case NLMSG_OVERRUN:
 			continue;
 		}
-		if (*stop == 0 && cb) {
-			int r = cb(nlh, data);
-
-			if (r < 0)
-				return r;
-			if (r > 0)
-				*stop = r;
-		}
+		if (*stop == 0 && cb)
+			*stop = cb(nlh, data);
 		if (!(nlh->nlmsg_flags & NLM_F_MULTI) && !want_ack)
 			return 1;	/* single reply, no ACK to wait for */
 	}
@@ -242,7 +270,7 @@ static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
 int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
 {
 	bool want_ack = req->nlmsg_flags & NLM_F_ACK;
-	bool intr = false;
+	bool intr = false, cut = false;
 	int stop = 0, ret;
 
 	req->nlmsg_seq = nl_next_seq(nl);
@@ -251,17 +279,27 @@ int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
 	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+		/* After a cut datagram the end of the reply may have been in
+		 * it: read on only what is already there. */
+		ssize_t n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx),
+					   cut ? MSG_DONTWAIT : 0, &nl->st);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+		if (n == -EINTR)
+			continue;
+		if (n == -EMSGSIZE) {
+			cut = true;
+			if (stop >= 0)
+				stop = -EMSGSIZE;
+			continue;
 		}
+		if (cut && (n == -EAGAIN || n == -EWOULDBLOCK))
+			break;
+		if (n < 0)
+			return (int)n;
 		ret = walk(nl, nl->rx, (size_t)n, req->nlmsg_seq, cb, data,
 			   want_ack, &intr, &stop);
 		if (ret < 0)
-			return ret;
+			return stop < 0 ? stop : ret;
 		if (ret > 0)
 			break;
 	}
@@ -276,9 +314,9 @@ int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data)
 	ssize_t n;
 	int len, count = 0;
 
-	n = recv(nl_fd(nl), nl->rx, sizeof(nl->rx), 0);
+	n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx), 0, &nl->st);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	len = (int)n;
 	for (nlh = (const struct nlmsghdr *)nl->rx; mnl_nlmsg_ok(nlh, len);
 	     nlh = mnl_nlmsg_next(nlh, &len)) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct nlmsghdr;
 struct nl;
@@ -13,6 +14,14 @@ struct nl;
 /* One receive buffer per socket: the kernel never builds a dump skb larger
  * than 32 KiB, so a bigger buffer would only waste memory. */
 #define NL_RCVBUF_SIZE	32768
+
+/* What the receive paths refused: datagrams whose sender is not the
+ * kernel (nl_pid != 0: any local process can unicast to our port id), and
+ * datagrams larger than the buffer (MSG_TRUNC: their end is lost). */
+struct nl_rx_stats {
+	unsigned long foreign;
+	unsigned long truncated;
+};
 
 /* Callback for each data message of a reply: return 0 to go on, a positive
  * value to stop the dump early (returned to the caller), -errno to fail. */
@@ -35,13 +44,25 @@ void *nl_req_buf(struct nl *nl, size_t *len);
 /* Send a request (its seq/portid are filled here) and read replies until
  * NLMSG_DONE or the ACK: cb sees each data message.  A dump interrupted by
  * a table change (NLM_F_DUMP_INTR) still runs to its end and returns
- * -EINTR so that the caller can decide to retry. */
+ * -EINTR so that the caller can decide to retry.  Whatever stops it early
+ * (cb's value or error, a truncated datagram), the replies are read to
+ * their end, so that the socket is ready for the next request. */
 int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data);
 
 /* Receive and dispatch one datagram of a subscribed (event) socket.
  * Returns the number of messages handled, or -errno (-ENOBUFS on overrun,
- * -EAGAIN on a non-blocking socket with nothing queued). */
+ * -EAGAIN on a non-blocking socket with nothing queued, -EMSGSIZE for a
+ * datagram too large, which is dropped).  Datagrams not from the kernel
+ * are dropped and counted (nl_rx_stats()). */
 int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data);
+
+/* Receive one datagram the kernel sent: its length, or -errno; -EMSGSIZE
+ * when it was larger than len (it is consumed and must not be parsed).
+ * Datagrams from user space are dropped (counted in st) and the next one
+ * is read.  Every receive path goes through here. */
+ssize_t nl_recv_kernel(int fd, void *buf, size_t len, int flags,
+		       struct nl_rx_stats *st);
+const struct nl_rx_stats *nl_rx_stats(const struct nl *nl);
 
 /* The last extended-ACK message from the kernel, or NULL. */
 const char *nl_ext_ack_msg(const struct nl *nl);

@@ -124,13 +124,10 @@ int timeout_nl_parse(const struct nlmsghdr *nlh, struct timeout_policy *p)
 	if (!tb[CTA_TIMEOUT_L3PROTO] || !tb[CTA_TIMEOUT_L4PROTO])
 		return -EBADMSG;
 	if (tb[CTA_TIMEOUT_NAME]) {
-		/* The kernel never sends more than 31 bytes; cut anything
-		 * longer rather than overflow. */
-		size_t n = strnlen(nla_data(tb[CTA_TIMEOUT_NAME]),
-				   sizeof(p->name) - 1);
-
-		memcpy(p->name, nla_data(tb[CTA_TIMEOUT_NAME]), n);
-		p->name[n] = '\0';
+		/* the kernel never sends more than 31 bytes */
+		if (nla_strcpy(p->name, sizeof(p->name),
+			       tb[CTA_TIMEOUT_NAME]) < 0)
+			return -EBADMSG;
 		p->present |= TIMEOUT_F_NAME;
 	}
 	p->l3 = nla_be16(tb[CTA_TIMEOUT_L3PROTO]);

@@ -4,7 +4,12 @@
 set -u
 PKGS="build-essential pkg-config libmnl-dev musl-tools musl-dev linux-libc-dev
       conntrack conntrackd nfct iproute2 nftables iptables iputils-ping
-      netcat-openbsd tcpdump jq strace kmod procps curl bzip2 busybox-static mandoc shellcheck python3"
+      netcat-openbsd tcpdump jq keepalived strace kmod procps curl bzip2 busybox-static mandoc shellcheck python3"
+# .ci/run installs this same list: the one place packages are named.
+if [ "${1:-}" = --list ]; then
+	echo $PKGS
+	exit 0
+fi
 missing=()
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,9 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
 		{ echo "tests/deps.sh: apt-get failed"; exit 1; }
 	# Installing conntrackd starts its service: no daemon may run on a test host.
-	systemctl stop conntrackd >/dev/null 2>&1 || true
-	systemctl disable conntrackd >/dev/null 2>&1 || true
-	pkill -x conntrackd >/dev/null 2>&1 || true
+	for s in conntrackd keepalived; do
+		systemctl stop "$s" >/dev/null 2>&1 || true
+		systemctl disable "$s" >/dev/null 2>&1 || true
+		pkill -x "$s" >/dev/null 2>&1 || true
+	done
 fi
 modprobe nf_conntrack >/dev/null 2>&1 || true
 exit 0

@@ -1,11 +1,13 @@
 /* A small deterministic fuzzer for the test suite (no libFuzzer needed):
  * valid ctnetlink messages are built, then mutated (bit flips, byte sets,
- * truncations, length fields), and each one goes through the fuzz target.
- * The sync wire target replays its libFuzzer corpus (tests/fuzz/corpus/
- * wire, seeded from the 1.4.7 captures) and mutations of every file.
- * Under `make SAN=1 check` any overflow or UB is a failure. */
+ * truncations, length fields), and each one goes through the fuzz target;
+ * then every input of the libFuzzer corpora (tests/fuzz/corpus/TARGET,
+ * kept by `make fuzz` runs) is replayed, the sync wire corpus (seeded from
+ * the 1.4.7 captures) with mutations of every file.  Under
+ * `make SAN=1 check` any overflow or UB is a failure. */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "lib/ct.h"
 #include "netlink/ct.h"
+#include "netlink/exp.h"
 #include "t.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -81,9 +84,11 @@ static size_t seed(int kind, uint8_t *buf, size_t size)
 		      CT_BIT(CT_A_TCP_STATE) | CT_BIT(CT_A_SCTP_STATE) |
 		      CT_BIT(CT_A_DCCP_STATE) | CT_BIT(CT_A_HELPER) |
 		      CT_BIT(CT_A_LABELS) | CT_BIT(CT_A_SEQADJ_ORIG) |
-		      CT_BIT(CT_A_SYNPROXY);
+		      CT_BIT(CT_A_SEQADJ_REPLY) | CT_BIT(CT_A_SYNPROXY) |
+		      CT_BIT(CT_A_COUNTERS_ORIG) | CT_BIT(CT_A_COUNTERS_REPLY);
+	/* every label bit: the map of the target names all of them */
 	ct.labels_len = 16;
-	ct.labels[1] = 5;
+	memset(ct.labels, 0xff, sizeof(ct.labels));
 	strcpy(ct.helper, "ftp");
 	nlh = ct_nl_build(buf, size, IPCTNL_MSG_CT_NEW, 0, ct.orig.l3, &ct, 0);
 	return nlh ? nlh->nlmsg_len : 0;
@@ -141,13 +146,71 @@ static void replay_wire_corpus(void)
 	      runs);
 }
 
+static size_t seed_exp(int kind, uint8_t *buf, size_t size)
+{
+	struct nlmsghdr *nlh;
+	struct exp e;
+
+	memset(&e, 0, sizeof(e));
+	e.family = kind & 1 ? AF_INET6 : AF_INET;
+	e.tuple.l3 = e.mask.l3 = e.master.l3 = e.family;
+	e.tuple.l4 = e.mask.l4 = e.master.l4 = IPPROTO_TCP;
+	e.tuple.present = e.mask.present = e.master.present =
+		CT_T_SRC | CT_T_DST | CT_T_L4 | CT_T_SPORT | CT_T_DPORT;
+	memset(e.tuple.src.b, 0x0a, 16);
+	memset(e.mask.src.b, 0xff, 16);
+	e.tuple.dport = 21;
+	e.present = CT_BIT(EXP_A_MASTER) | CT_BIT(EXP_A_TUPLE) |
+		    CT_BIT(EXP_A_MASK) | CT_BIT(EXP_A_TIMEOUT) |
+		    CT_BIT(EXP_A_HELPER) | CT_BIT(EXP_A_ZONE) |
+		    CT_BIT(EXP_A_FLAGS) | CT_BIT(EXP_A_CLASS);
+	e.timeout = 300;
+	e.flags = 5;
+	strcpy(e.helper, "ftp");
+	nlh = exp_nl_build(buf, size, IPCTNL_MSG_EXP_NEW, 0, e.family, &e);
+	return nlh ? nlh->nlmsg_len : 0;
+}
+
+/* Every file of the corpus through the target; the number replayed. */
+static int replay_corpus(const char *dir)
+{
+	static uint8_t buf[65536];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		size_t len;
+		FILE *f;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (!f)
+			continue;
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, len);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int main(void)
 {
+	const char *top = getenv("TOP");
+	char dir[4096];
 	static _Alignas(8) uint8_t base[4096], m[4096];
 	int kind, i, runs = 0;
 
-	for (kind = 0; kind < 18; kind++) {
-		size_t len = seed(kind, base, sizeof(base));
+	for (kind = 0; kind < 20; kind++) {
+		size_t len = kind < 18 ? seed(kind, base, sizeof(base)) :
+			     seed_exp(kind, base, sizeof(base));
 
 		CHECK(len > 0, "seed %d builds", kind);
 		LLVMFuzzerTestOneInput(base, len);
@@ -160,7 +223,10 @@ int main(void)
 			runs++;
 		}
 	}
-	CHECK(runs == 18 * 3000, "%d mutated messages parsed and printed without a crash", runs);
+	CHECK(runs == 20 * 3000, "%d mutated messages parsed and printed without a crash", runs);
+	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/ct_nl", top ? top : ".");
+	runs = replay_corpus(dir);
+	CHECK(runs > 100, "%d inputs of the fuzz corpus replayed without a crash", runs);
 	replay_wire_corpus();
 	T_DONE();
 }

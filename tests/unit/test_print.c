@@ -638,20 +638,24 @@ static void test_bounds_labels(struct ct *ct)
 	ct_set(ct, CT_A_LABELS);
 	ct->labels_len = 16;
 	memset(ct->labels, 0xff, sizeof(ct->labels));
+	/* 1.4.7 cuts such a line at 4095 bytes; ours are whole */
 	run(ct_print_text, ct, &po);
-	CHECK(mem.len <= OUT_RECORD_MAX, "text labels bounded (%zu bytes)", mem.len);
+	CHECK(mem.len > OUT_RECORD_MAX && !strcmp(obuf + strlen(obuf) - 65, ",0000000000000000000000000000000000000000000000000000000000000127"),
+	      "text labels whole (%zu bytes)", mem.len);
 	po.flags = CT_OF_XML;
 	run(ct_print_xml, ct, &po);
-	CHECK(mem.len <= OUT_RECORD_MAX && strstr(obuf, "</labels>"),
-	      "xml labels bounded (%zu bytes)", mem.len);
+	CHECK(mem.len > OUT_RECORD_MAX &&
+	      strstr(obuf, "0000000000000127</label></labels>"),
+	      "xml labels whole (%zu bytes)", mem.len);
 	po.flags = CT_OF_JSON;
 	run(ct_print_json, ct, &po);
-	CHECK(mem.len <= OUT_RECORD_MAX && obuf[strlen(obuf) - 1] == '}',
-	      "json labels bounded (%zu bytes)", mem.len);
+	CHECK(mem.len > OUT_RECORD_MAX && obuf[strlen(obuf) - 1] == '}' &&
+	      strstr(obuf, "0000000000000127\"]"),
+	      "json labels whole (%zu bytes)", mem.len);
 	labelmap_free((struct labelmap *)po.labels);
 }
 
-/* Records stay inside OUT_RECORD_MAX whatever the strings hold. */
+/* Records are whole whatever the strings hold. */
 static void test_bounds(void)
 {
 	struct ct_print_opts po = { .now_ns = NOW_NS, .portid = 1 };
@@ -665,11 +669,14 @@ static void test_bounds(void)
 	memset(ct.secctx, 0x01, sizeof(ct.secctx) - 1);
 	po.flags = CT_OF_JSON;
 	run(ct_print_json, &ct, &po);
-	CHECK(mem.len <= OUT_RECORD_MAX && obuf[strlen(obuf) - 1] == '}',
-	      "json record bounded (%zu bytes)", mem.len);
+	CHECK(mem.len > 2 * (sizeof(name) - 1) && obuf[strlen(obuf) - 1] == '}' &&
+	      strstr(obuf, "\\\"\"}"),
+	      "json record whole (%zu bytes)", mem.len);
 	po.flags = CT_OF_XML;
 	run(ct_print_xml, &ct, &po);
-	CHECK(mem.len <= OUT_RECORD_MAX, "xml record bounded (%zu bytes)", mem.len);
+	CHECK(mem.len > sizeof(name) && strstr(obuf, "\"\"\"") &&
+	      !strcmp(obuf + strlen(obuf) - 3, "\"\"\""),
+	      "xml record whole (%zu bytes)", mem.len);
 	test_bounds_labels(&ct);
 }
 

@@ -100,7 +100,9 @@ n=0 bad=()
 for f in "$T_TMP"/example*.conf; do
 	[ -e "$f" ] || continue
 	n=$((n + 1))
-	out=$("$CONF_CHECK" "$f" 2>&1) || bad+=("${f##*/}: $out")
+	# the example's interfaces do not exist here: 1.4.7 warns the same
+	out=$("$CONF_CHECK" "$f" 2>&1 | grep -v '^\[warning\] .* is an invalid interface$'; exit "${PIPESTATUS[0]}") ||
+		bad+=("${f##*/}: $out")
 	grep -q '^\[warning\]' <<<"$out" && bad+=("${f##*/}: $out")
 done
 [ $n -ge 3 ] && [ ${#bad[@]} = 0 ] && t_ok "conntrackd.conf.5: its $n examples parse without a warning" ||

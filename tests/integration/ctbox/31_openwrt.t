@@ -104,7 +104,8 @@ out=$("$CONF_CHECK" "$STAGE/etc/conntrackd/conntrackd.conf" 2>&1)
 sed '/^Stats {/,/^}/d' "$PKG/conntrackd.conf" >"$T_TMP/ftfw.conf"
 sed -n '/BEGIN FT-FW template/,/END FT-FW template/p' "$PKG/conntrackd.conf" | sed -n 's/^#//p' |
 	grep -v 'FT-FW template' >>"$T_TMP/ftfw.conf"
-out=$("$CONF_CHECK" "$T_TMP/ftfw.conf" 2>&1)
+# its interfaces do not exist here: 1.4.7 warns the same
+out=$("$CONF_CHECK" "$T_TMP/ftfw.conf" 2>&1 | grep -v '^\[warning\] .* is an invalid interface$')
 [ "$out" = "accepted: mode=sync sync=ftfw channels=1/UDP" ] && t_ok "its FT-FW template, uncommented in place of Stats, parses" ||
 	t_fail "the FT-FW template parses" "$out"
 
