@@ -398,6 +398,8 @@ static void test_hello_hole(void)
 	t = run(t, t + 3000, 0);
 	CHECK(A.f.hello == FTFW_HELLO_DONE && B.got[3] == 0,
 	      "HELLO hole: still missing after the handshake (1.4.7: -n needed)");
+	ftfw_fini(&A.f);
+	ftfw_fini(&B.f);
 }
 
 /* ---- peer restart: HELLO + StartupResync mid-stream ----------------- */
