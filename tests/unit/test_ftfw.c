@@ -765,41 +765,22 @@ struct rp_msg {
 static struct rp_frame rpf[RP_MAX];
 static int nrpf;
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int rp_load(void)
 {
 	static char line[4096], hex[4096];
-	const char *top = getenv("TOP");
-	char path[512];
-	FILE *f;
+	FILE *f = t_data_open("tests/data/sync/ftfw-replay.txt");
 
-	snprintf(path, sizeof(path), "%s/tests/data/sync/ftfw-replay.txt",
-		 top ? top : ".");
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f) && nrpf < RP_MAX) {
 		struct rp_frame *r = &rpf[nrpf];
 		int frame;
-		size_t i;
 
 		if (line[0] == '#' ||
 		    sscanf(line, "%7s %d %lf %15s %u %4095s", r->cap, &frame,
 			   &r->t, r->src, &r->port, hex) != 6)
 			continue;
-		for (i = 0; hex[2 * i] && hex[2 * i + 1] && i < sizeof(r->b);
-		     i++)
-			r->b[i] = (uint8_t)(hexv(hex[2 * i]) << 4 |
-					    hexv(hex[2 * i + 1]));
-		r->len = i;
+		r->len = t_unhex(r->b, sizeof(r->b), hex);
 		nrpf++;
 	}
 	fclose(f);
