@@ -4,6 +4,7 @@
 #define CTBOX_T_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_failures;
@@ -29,6 +30,39 @@ static int t_failures;
 
 #define CHECK_MEM(got, want, n, ...) \
 	CHECK(memcmp((got), (want), (n)) == 0, __VA_ARGS__)
+
+/* Hex text (as in tests/data) to bytes: up to max, stops at a non-hex
+ * character; the number of bytes. */
+static inline int t_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static inline size_t t_unhex(unsigned char *out, size_t max, const char *s)
+{
+	size_t n = 0;
+
+	while (s[0] && s[1] && n < max && t_hexval(s[0]) >= 0 &&
+	       t_hexval(s[1]) >= 0) {
+		out[n++] = (unsigned char)(t_hexval(s[0]) << 4 | t_hexval(s[1]));
+		s += 2;
+	}
+	return n;
+}
+
+/* A file of tests/data, relative to $TOP (tests/run sets it). */
+static inline FILE *t_data_open(const char *rel)
+{
+	const char *top = getenv("TOP");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	return fopen(path, "r");
+}
 
 #define T_DONE() return t_failures ? 1 : 0
 

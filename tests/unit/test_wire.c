@@ -22,37 +22,11 @@ struct dgram {
 static struct dgram dg[MAX_DGRAMS];
 static int ndg;
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static size_t unhex(uint8_t *out, size_t max, const char *s)
-{
-	size_t n = 0;
-
-	while (s[0] && s[1] && n < max && hexval(s[0]) >= 0 &&
-	       hexval(s[1]) >= 0) {
-		out[n++] = (uint8_t)(hexval(s[0]) << 4 | hexval(s[1]));
-		s += 2;
-	}
-	return n;
-}
-
 static int load_captures(void)
 {
 	static char line[8192], hex[8192];
-	const char *top = getenv("TOP");
-	char path[512];
-	FILE *f;
+	FILE *f = t_data_open("tests/data/sync/captures.hex");
 
-	snprintf(path, sizeof(path), "%s/tests/data/sync/captures.hex",
-		 top ? top : ".");
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f) && ndg < MAX_DGRAMS) {
@@ -62,7 +36,7 @@ static int load_captures(void)
 			continue;
 		if (sscanf(line, "%7s %d %8191s", d->cap, &d->frame, hex) != 3)
 			continue;
-		d->len = unhex(d->b, sizeof(d->b), hex);
+		d->len = t_unhex(d->b, sizeof(d->b), hex);
 		ndg++;
 	}
 	fclose(f);
@@ -183,7 +157,7 @@ static void test_ctl_golden(void)
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uint8_t want[16], got[16];
-		size_t wl = unhex(want, sizeof(want), c[i].hex);
+		size_t wl = t_unhex(want, sizeof(want), c[i].hex);
 		struct wire_msg m;
 		int n = wire_ctl_build(got, sizeof(got), c[i].flags, c[i].seq,
 				       c[i].from, c[i].to);
@@ -768,7 +742,7 @@ static void test_expectations(void)
 static int parse_hex(const char *hex, int *framed)
 {
 	static uint8_t b[WIRE_MSG_MAX];
-	size_t n = unhex(b, sizeof(b), hex);
+	size_t n = t_unhex(b, sizeof(b), hex);
 	struct wire_msg m;
 	struct ct ct;
 	struct exp e;
