@@ -41,8 +41,8 @@
  *
  * Sending.  A mode appends messages with sync_send_obj/sync_send_ctl
  * (they go into the current channel's datagram, packed as 1.4.7 packs
- * them).  The core calls the mode's flush hook at the end of every loop
- * turn and after it sends the datagram being filled (chans_flush).  When
+ * them).  At the end of every loop turn the core calls the mode's flush
+ * hook, then sends the datagram being filled (chans_flush).  When
  * a send returns -EAGAIN the channel is full: keep the rest queued and
  * try again at the next flush.
  *
@@ -225,8 +225,8 @@ struct conf_sync;
 const struct conf_sync *sync_conf(void);
 
 /* Transmit an object as a message of the type its state says, with flags
- * (0, or HELLO bits for FT-FW) and the next sequence number of the
- * node, which is stored in *seq (may be NULL) when the message was taken.
+ * (0, or HELLO bits for FT-FW) and the daemon's next sequence number,
+ * which is stored in *seq (may be NULL) when the message was taken.
  * 0; -EAGAIN when the channel cannot take it now (nothing sent, no seq
  * used); another -errno when it cannot be encoded (counted, dropped: the
  * caller forgets it). */
