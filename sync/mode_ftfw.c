@@ -146,6 +146,11 @@ static void ftfw_flush(void)
 	ftfw_xmit(&ftfw, sync_now_ms());
 }
 
+static unsigned int ftfw_txq_len(void)
+{
+	return ftfw.tx.len;
+}
+
 /* -s rsqueue, 1.4.7's lines exactly. */
 static void print_rsqueue(struct out *o)
 {
@@ -181,6 +186,7 @@ const struct sync_mode sync_mode_ftfw = {
 	.rx = ftfw_rx,
 	.request_resync = ftfw_request_resync_mode,
 	.flush = ftfw_flush,
+	.txq_len = ftfw_txq_len,
 	.on_request = ftfw_on_request,
 };
 
@@ -190,4 +196,9 @@ void mode_ftfw_rsqueue_stats(unsigned int *cur, unsigned int *max,
 	*cur = ftfw.rs.len;
 	*max = ftfw.rs_max;
 	*enospc = ftfw.st.rs_enospc;
+}
+
+unsigned int mode_ftfw_qnodes(void)
+{
+	return ftfw.st.ctl_alloc;
 }

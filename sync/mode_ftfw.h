@@ -10,5 +10,9 @@
  * because it was full). */
 void mode_ftfw_rsqueue_stats(unsigned int *cur, unsigned int *max,
 			     uint64_t *enospc);
+/* -s queue's "allocated queue nodes": 1.4.7 counts its control messages
+ * alive (queued, or sent and waiting for an ACK); at rest between two
+ * FT-FW peers that is the last ACK. */
+unsigned int mode_ftfw_qnodes(void);
 
 #endif

@@ -267,7 +267,8 @@ static void print_queues(struct out *o)
 {
 	unsigned int i;
 
-	out_printf(o, "allocated queue nodes:\t\t%12u\n\n", 0u);
+	out_printf(o, "allocated queue nodes:\t\t%12u\n\n",
+		   sc.m == &sync_mode_ftfw ? mode_ftfw_qnodes() : 0u);
 	queue_block(o, "txqueue", sc.m->txq_len ? sc.m->txq_len() : 0,
 		    2147483647u, 0);
 	for (i = 0; i < chans_count(sc.chans); i++)

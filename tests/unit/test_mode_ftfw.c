@@ -143,6 +143,8 @@ int main(void)
 	CHECK_STR(rsqueue(), "resent queue (len=1)\n"
 		  "control -> seq:1795527421 flags:72\n",
 		  "-s rsqueue: 'control -> seq:… flags:…' (flags as sent)");
+	CHECK(mode_ftfw_qnodes() == 1 && m->txq_len() == 0,
+	      "-s queue: one allocated node (the ACK), txqueue empty");
 	/* overflow: ResendQueueSize 2 */
 	m->on_local(&obj[0], SYNC_EV_UPD);
 	m->on_local(&obj[1], SYNC_EV_UPD);
