@@ -35,8 +35,9 @@ define Build/Compile | sed -e 's/\$(MAKE)/make/g' -e 's/\$(PKG_JOBS)/-j2/g' \
 if grep -q '\$(' "$T_TMP/compile.sh" || [ ! -s "$T_TMP/compile.sh" ]; then
 	t_fail "Build/Compile uses only the make variables this test stands in for" "$(cat "$T_TMP/compile.sh")"
 # as OpenWrt's build runs it, not as a child of this suite's make (whose
-# command-line variables, STATIC=1 or SAN=1, reach sub-makes in MAKEFLAGS)
-elif env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u LIBMNL_SRC -u LIBMNL_URL -u LIBMNL_SHA256 \
+# command-line variables, STATIC=1 or SAN=1, reach sub-makes in MAKEFLAGS
+# and in the environment)
+elif env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SAN -u STATIC -u O -u LIBMNL_SRC -u LIBMNL_URL -u LIBMNL_SHA256 \
 	-u LIBMNL_LIBS -u LIBMNL_CFLAGS sh -e "$T_TMP/compile.sh" >"$T_TMP/compile.log" 2>&1 </dev/null &&
      [ -x "$SRC/build/ctbox" ]; then
 	t_ok "Build/Compile builds \$(PKG_BUILD_DIR)/build/ctbox with the given CC, CFLAGS and libmnl"
