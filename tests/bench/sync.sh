@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# sync.sh [N]: replication of a burst of N flows (default 200,000) over
+# FT-FW/UDP on a veth between two namespaces, sender A -> receiver B, for
+# the ctbox pair ($CTBOX_BUILD/bin/conntrackd on both sides) and the 1.4.7
+# pair ($REF_BIN/conntrackd on both sides), one after the other in the same
+# run, each from empty tables and freshly started daemons.  The burst is
+# the reference `conntrack -R` of tests/bench/gen_flows.sh N on A, for both.
+# Reported per pair, and the ratio ours / 1.4.7 (issue 12):
+#  - seconds from the start of the burst until B's external cache holds all
+#    N (`-s cache`, its active objects, polled every 0.1 s; given up after SYNC_BENCH_WAIT s, default 120),
+#    and how many it holds then (target ratio <= 0.8, nothing missing);
+#  - B's RSS growth per flow held (VmRSS; target <= 200 B);
+#  - CPU seconds (utime + stime) of A's and B's daemons over that time;
+#  - `conntrackd -c` of the flows on B: its log's "commit has taken"
+#    (target ratio <= 0.5) and the client's wall time.
+# Neither config has a Scheduler section: both binaries then run at their
+# default (SCHED_RR 99); what each daemon ran with is printed.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${CTBOX_BUILD:-$TOP/build}
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+REF_BIN=${REF_BIN:-/usr/sbin}
+N=${1:-${BENCH_FLOWS:-200000}}
+WAIT=${SYNC_BENCH_WAIT:-120}
+CT=$REF_BIN/conntrack
+A=ctbox-bench-sya-$$; B=ctbox-bench-syb-$$
+TMP=$(mktemp -d /tmp/ctbox-bench-sync.XXXXXX)
+PIDS=()
+
+cleanup() {
+	local p ns
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for ns in "$A" "$B"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for b in "$BUILD/bin/conntrackd" "$REF_BIN/conntrackd" "$CT"; do
+	[ -x "$b" ] || { echo "sync.sh: no $b"; exit 1; }
+done
+# A new namespace's table is bounded by the host's limit: raise it for the
+# run (A holds N, and B N once committed) and put it back at exit.
+old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
+if [ "$old_max" -lt $((N + 100000)) ]; then
+	sysctl -qw net.netfilter.nf_conntrack_max=$((N + 100000))
+else
+	old_max=
+fi
+for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1; done
+ip -n "$A" link add vsya type veth peer name vsyb netns "$B"
+ip -n "$A" addr add 10.214.0.1/24 dev vsya
+ip -n "$B" addr add 10.214.0.2/24 dev vsyb
+ip -n "$A" link set vsya up; ip -n "$B" link set vsyb up
+"$TOP/tests/bench/gen_flows.sh" "$N" >"$TMP/flows"
+
+conf() {	# conf FILE LOCAL PEER IF PORT
+	local base=${1%.conf}
+	cat >"$1" <<EOF
+Sync {
+	Mode FTFW {
+	}
+	UDP {
+		IPv4_address $2
+		IPv4_Destination_Address $3
+		Port $5
+		Interface $4
+		SndSocketBuffer 8388608
+		RcvSocketBuffer 8388608
+	}
+}
+General {
+	HashSize 65536
+	HashLimit $((N * 2))
+	LogFile $base.log
+	LockFile $base.lock
+	UNIX {
+		Path $base.ctl
+	}
+	NetlinkBufferSize 2097152
+	NetlinkBufferSizeMaxGrowth 16777216
+	Filter From Userspace {
+		Address Ignore {
+			IPv4_address 127.0.0.1
+			IPv4_address 10.214.0.0/24
+		}
+	}
+}
+EOF
+}
+now() { date +%s.%N; }
+ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null || echo 0; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
+# cache_n NS BIN CONF internal|external: that cache's active objects, as
+# `-s cache` shows them ("cache:external	active objects:	N")
+cache_n() {
+	ip netns exec "$1" "$2" -C "$3" -s cache 2>/dev/null |
+		awk -v c="cache:$4" '$1 == c && /active objects/ { print $NF; exit }'
+}
+# start NS BIN CONF: the daemon in the foreground of a background job
+# (ip netns exec execs it, so $! is its pid), its pid in $pid
+start() {
+	local base=${3%.conf}
+	rm -f "$base.ctl" "$base.lock"
+	ip netns exec "$1" "$2" -C "$3" >"$base.out" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 100); do
+		[ -S "$base.ctl" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "sync.sh: $2 -C $3 did not start:"; cat "$base.out" "$base.log" 2>/dev/null | tail -5
+	return 1
+}
+stop() {	# stop NS BIN CONF PID
+	ip netns exec "$1" "$2" -C "$3" -k >/dev/null 2>&1
+	for _ in $(seq 100); do kill -0 "$4" 2>/dev/null || break; sleep 0.05; done
+	kill -9 "$4" 2>/dev/null
+	wait "$4" 2>/dev/null
+}
+
+# pair WHO BIN PORT: one measurement, "KEY VALUE" lines into $TMP/WHO.res
+pair() {
+	local who=$1 bin=$2 port=$3 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
+	local pa pb ext=0 int t0 t1 t2 t3 ta0 tb0 ta1 tb1 r0 r1 self n sa sb
+	local hz; hz=$(getconf CLK_TCK)
+	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
+	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
+	conf "$ca" 10.214.0.1 10.214.0.2 vsya "$port"
+	conf "$cb" 10.214.0.2 10.214.0.1 vsyb "$port"
+	start "$B" "$bin" "$cb" || return 1; pb=$pid
+	start "$A" "$bin" "$ca" || return 1; pa=$pid
+	sleep 1
+	sa=$(chrt -p "$pa" | awk -F': ' '/policy/ { p = $2 } /priority/ { q = $2 } END { print p "/" q }')
+	sb=$(chrt -p "$pb" | awk -F': ' '/policy/ { p = $2 } /priority/ { q = $2 } END { print p "/" q }')
+	r0=$(rss_kb "$pb")
+	ta0=$(ticks "$pa"); tb0=$(ticks "$pb")
+	t0=$(now)
+	ip netns exec "$A" "$CT" -R "$TMP/flows" 2>/dev/null
+	t1=$(now)
+	while :; do
+		ext=$(cache_n "$B" "$bin" "$cb" external)
+		[ "${ext:-0}" -ge "$N" ] && break
+		awk -v a="$t0" -v b="$(now)" -v w="$WAIT" 'BEGIN { exit !(b - a >= w) }' && break
+		sleep 0.1
+	done
+	t2=$(now)
+	ta1=$(ticks "$pa"); tb1=$(ticks "$pb")
+	r1=$(rss_kb "$pb")
+	int=$(cache_n "$A" "$bin" "$ca" internal)
+	n=$(ip netns exec "$A" "$CT" -C)
+	# the commit of what B holds, timed by the client and by B's log
+	t3=$(now)
+	ip netns exec "$B" "$bin" -C "$cb" -c >/dev/null 2>&1
+	t3=$(awk -v a="$t3" -v b="$(now)" 'BEGIN { print b - a }')
+	for _ in $(seq 100); do grep -q 'commit has taken' "${cb%.conf}.log" && break; sleep 0.1; done
+	self=$(awk '/commit has taken/ { print $(NF - 1) }' "${cb%.conf}.log" | tail -1)
+	{
+		echo "burst $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+		echo "full $(awk -v a="$t0" -v b="$t2" 'BEGIN { print b - a }')"
+		echo "held ${ext:-0}"
+		echo "sender_kernel $n"
+		echo "sender_int ${int:-0}"
+		echo "rss $(awk -v a="$r0" -v b="$r1" -v h="${ext:-0}" 'BEGIN { print (h > 0 ? (b - a) * 1024 / h : 0) }')"
+		echo "rss_kb $r0->$r1"
+		echo "cpu_a $(awk -v a="$ta0" -v b="$ta1" -v hz="$hz" 'BEGIN { print (b - a) / hz }')"
+		echo "cpu_b $(awk -v a="$tb0" -v b="$tb1" -v hz="$hz" 'BEGIN { print (b - a) / hz }')"
+		echo "commit ${self:-0}"
+		echo "commit_wall $t3"
+		echo "committed $(ip netns exec "$B" "$CT" -C)"
+		echo "sched A=$sa B=$sb"
+		echo "logs $(cat "${ca%.conf}.log" "${cb%.conf}.log" | grep -ciE 'error|warn|overrun|fail')"
+	} >"$TMP/$who.res"
+	stop "$A" "$bin" "$ca" "$pa"
+	stop "$B" "$bin" "$cb" "$pb"
+	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
+	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
+}
+
+pair ours "$BUILD/bin/conntrackd" 3780 || exit 1
+pair ref "$REF_BIN/conntrackd" 3782 || exit 1
+
+val() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$TMP/$1.res"; }
+row() {	# row LABEL KEY FORMAT [noratio]
+	local o r
+	o=$(val ours "$2"); r=$(val ref "$2")
+	if [ -n "${4:-}" ]; then
+		printf "%-46s %12s %12s\n" "$1" "$o" "$r"
+	else
+		awk -v l="$1" -v o="$o" -v r="$r" -v f="$3" 'BEGIN {
+			printf "%-46s " f " " f " %8s\n", l, o, r, (r > 0 ? sprintf("%.3f", o / r) : "-")
+		}'
+	fi
+}
+printf "%-46s %12s %12s %8s\n" "FT-FW/UDP replication of $N flows" ours 1.4.7 ratio
+row "seconds until B's external cache holds all" full "%12.3f"
+row "flows in B's external cache then" held "%12d"
+row "B's RSS per flow held (bytes)" rss "%12.1f"
+row "CPU seconds, sender A's daemon" cpu_a "%12.2f"
+row "CPU seconds, receiver B's daemon" cpu_b "%12.2f"
+awk -v a="$(val ours cpu_a)" -v b="$(val ours cpu_b)" -v c="$(val ref cpu_a)" -v d="$(val ref cpu_b)" 'BEGIN {
+	o = a + b; r = c + d
+	printf "%-46s %12.2f %12.2f %8s\n", "CPU seconds, both daemons", o, r, (r > 0 ? sprintf("%.3f", o / r) : "-")
+}'
+row "conntrackd -c: commit has taken (s, B's log)" commit "%12.3f"
+row "conntrackd -c: client wall seconds" commit_wall "%12.3f"
+row "entries in B's kernel after -c" committed "%12d"
+row "conntrack -R burst on A (seconds)" burst "%12.3f"
+row "entries in A's kernel" sender_kernel x noratio
+row "flows in A's internal cache" sender_int x noratio
+row "B's VmRSS kB before->after" rss_kb x noratio
+row "error/warning/overrun lines in the logs" logs x noratio
+echo "scheduling: ours $(val ours sched); 1.4.7 $(val ref sched)"
+for w in ours ref; do
+	h=$(val "$w" held)
+	[ "${h:-0}" -ge "$N" ] || echo "sync.sh: $w: B holds ${h:-0} of $N flows after ${WAIT}s"
+done
