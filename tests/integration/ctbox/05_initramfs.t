@@ -75,12 +75,20 @@ elf_static "$R/sbin/ctbox" && elf_static "$R/bin/busybox" &&
 cmp_run "conntrackd -d starts" "$NI" "$NO" 'conntrackd -C /etc/conntrackd.conf -d' "conntrackd -C $O/conntrackd.conf -d"
 for _ in $(seq 50); do [ -S "$R/tmp/ctd.ctl" ] && [ -S "$O/tmp/ctd.ctl" ] && break; sleep 0.1; done
 
+# nl_listeners NS: the namespace's nfnetlink sockets bound to a group
+# (/proc/net/netlink is per namespace; Eth 12 is NETLINK_NETFILTER)
+nl_listeners() { ip netns exec "$1" awk '$2 == 12 && $4 != "00000000" { n++ } END { print n + 0 }' /proc/net/netlink; }
+base_in=$(nl_listeners "$NI") base_out=$(nl_listeners "$NO")
 # conntrack -E, in the background, on both sides
 ip netns exec "$NI" env -i PATH=/sbin:/bin chroot "$R" /sbin/conntrack -E >"$T_TMP/ev.a" 2>&1 &
 ev_in=$!
 ip netns exec "$NO" "$O/bin/conntrack" -E >"$T_TMP/ev.b" 2>&1 &
 ev_out=$!
-sleep 0.5
+# a loaded machine may start them late: no flow before both subscribed
+for _ in $(seq 100); do
+	[ "$(nl_listeners "$NI")" -gt "$base_in" ] && [ "$(nl_listeners "$NO")" -gt "$base_out" ] && break
+	sleep 0.05
+done
 
 I1='conntrack -I -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport 1000 --dport 80 --state ESTABLISHED -t 100 -m 7'
 I2='conntrack -I -p udp -s 10.0.0.1 -d 10.0.0.3 --sport 53 --dport 5353 -t 50'
@@ -99,7 +107,11 @@ cmp_run "conntrack -C after -D" "$NI" "$NO" 'conntrack -C'
 cmp_run "conntrack -S (one namespace)" "$NI" "$NI" 'conntrack -S'
 cmp_run "conntrack -S of the other namespace" "$NO" "$NO" 'conntrack -S'
 
-sleep 0.3
+for _ in $(seq 50); do
+	grep -q 'DESTROY' "$T_TMP/ev.a" && grep -q 'DESTROY' "$T_TMP/ev.b" && break
+	sleep 0.1
+done
+sleep 0.1
 kill -INT "$ev_in" "$ev_out" 2>/dev/null
 wait "$ev_in" "$ev_out" 2>/dev/null
 # the event's portid is the inserting socket's, one per process
@@ -116,7 +128,10 @@ cmp_run "nfct timeout add (by /etc/protocols-less name)" "$NI" "$NO" 'nfct timeo
 cmp_run "nfct timeout add of an existing name fails alike" "$NI" "$NO" 'nfct timeout add t1 inet tcp established 1'
 cmp_run "nfct timeout list" "$NI" "$NO" 'nfct timeout list'
 
-sleep 0.3
+# both daemons have taken in every event: each caches the TCP and SCTP flow
+ctd_settled() { [ "$(run_in "$NI" 'conntrackd -C /etc/conntrackd.conf -i' | grep -c src=)" = 2 ] &&
+	[ "$(run_out "$NO" "conntrackd -C $O/conntrackd.conf -i" | grep -c src=)" = 2 ]; }
+for _ in $(seq 50); do ctd_settled && break; sleep 0.1; done
 cmp_run "conntrackd -s" "$NI" "$NO" 'conntrackd -C /etc/conntrackd.conf -s' "conntrackd -C $O/conntrackd.conf -s"
 cmp_run "conntrackd -i" "$NI" "$NO" 'conntrackd -C /etc/conntrackd.conf -i' "conntrackd -C $O/conntrackd.conf -i"
 n_i=$(grep -c 'src=' "$T_TMP/a.out")
