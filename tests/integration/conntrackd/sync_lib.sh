@@ -788,3 +788,111 @@ sync_model_exp() {
 		sed -E 's/^[0-9]+ (proto=.*)$/\1 [active since Ns]/' |
 		awk '{ $1 = $1; print }' | LC_ALL=C sort
 }
+
+# --- faults (issue 13) ---------------------------------------------------
+# The fault scenarios (49_faults_*.t) make bulk flows from 10.60.0.0/16 to
+# 10.61.0.1 with conntrack -R and compare the sender's table with the
+# receiver's external cache by original tuple: exactly the same set, so
+# a missing flow and a stale one (deleted on the sender, still held by the
+# receiver) both show.
+
+# sync_loss_on SIDE PCT: drop PCT % of the sync datagrams that reach SIDE
+# (both ports of the run's channels, the second link's too).
+# sync_loss_off SIDE: stop.
+sync_loss_on() {
+	local p=${SYNC_PORT_CUR:-$SYNC_NEXT_PORT}
+	in_ns "${SYNC_NS[$1]}" nft -f - <<NFT
+table inet syncloss {
+	chain in {
+		type filter hook input priority -10;
+		udp dport { $p, $((p + 1)) } numgen random mod 100 < $2 drop
+	}
+}
+NFT
+}
+sync_loss_off() { in_ns "${SYNC_NS[$1]}" nft delete table inet syncloss 2>/dev/null; }
+
+# sync_bulk_args FIRST COUNT [TTL]: conntrack -R lines for the bulk flows
+# FIRST..FIRST+COUNT-1, with timeout TTL (default 900).
+sync_bulk_args() {
+	awk -v f="$1" -v n="$2" -v t="${3:-900}" 'BEGIN {
+		for (i = f; i < f + n; i++)
+			printf "-I -p udp -s 10.60.%d.%d -d 10.61.0.1 --sport %d --dport 53 -t %d\n",
+				int(i / 250) % 250, i % 250 + 1, 1024 + int(i / 62500), t
+	}'
+}
+# sync_bulk SIDE FIRST COUNT [TTL]: make those flows on SIDE.
+sync_bulk() {
+	local f=$SYNC_D/bulk-$RANDOM.args
+	sync_bulk_args "$2" "$3" "${4:-900}" >"$f"
+	in_ns "${SYNC_NS[$1]}" "$REF_BIN/conntrack" -R "$f" >/dev/null 2>&1
+	rm -f "$f"
+}
+# sync_churn SIDE FIRST SECONDS RATE: steady churn for SECONDS: each tenth
+# of a second RATE/10 new bulk flows from FIRST on, that live 2 s (the
+# kernel's expiry destroys them; 1.4.7's conntrack -D dumps the table for
+# each flow, far too slow for this).  Prints the next free index.
+sync_churn() {
+	local s=$1 i=$2 step=$(($4 / 10)) end=$((SECONDS + $3))
+	while [ "$SECONDS" -lt "$end" ]; do
+		sync_bulk "$s" "$i" "$step" 2
+		i=$((i + step))
+		sleep 0.1
+	done
+	echo "$i"
+}
+# sync_keys: the original tuples (proto src dst sport dport) of the bulk
+# flows in a listing on stdin, sorted.
+sync_keys() {
+	awk '/ src=10\.60\./ {
+		k = $1; n = 0
+		for (i = 2; i <= NF && n < 4; i++)
+			if ($i ~ /^(src|dst|sport|dport)=/) { k = k " " $i; n++ }
+		print k
+	}' | LC_ALL=C sort
+}
+sync_keys_kernel() { sync_ct "$1" -L 2>/dev/null | sync_keys; }
+sync_keys_ext() { sync_ctl "$1" -e ct 2>/dev/null | sync_keys; }
+sync_keys_int() { sync_ctl "$1" -i ct 2>/dev/null | sync_keys; }
+
+# sync_exact DESC WAIT S R [what]: one check: within WAIT seconds R's
+# external cache (or kernel table, what=kernel) holds exactly the bulk
+# flows of S's table.  The seconds it took go to SYNC_CONV (and a comment
+# line), the keys of both sides to $SYNC_RES/exact.{want,got}.
+declare -A SYNC_CONV
+sync_exact() {
+	local desc=$1 wait=$2 s=$3 r=$4 what=${5:-ext} t0=${EPOCHREALTIME/./} t
+	local f=$SYNC_RES/exact
+	while :; do
+		sync_keys_kernel "$s" >"$f.want"
+		"sync_keys_$what" "$r" >"$f.got"
+		t=$(( (${EPOCHREALTIME/./} - t0) / 10000 ))
+		if cmp -s "$f.want" "$f.got"; then
+			SYNC_CONV[$SYNC_NAME]=$(printf '%d.%02d' $((t / 100)) $((t % 100)))
+			echo "# $SYNC_NAME: converged in ${SYNC_CONV[$SYNC_NAME]}s ($(wc -l <"$f.want") flows)"
+			t_ok "$desc"
+			return 0
+		fi
+		if [ "$t" -ge $((wait * 100)) ]; then
+			SYNC_CONV[$SYNC_NAME]=never
+			t_fail "$desc" "after ${wait}s: $(wc -l <"$f.want") on the sender, $(wc -l <"$f.got") on the receiver;" \
+				"missing: $(comm -23 "$f.want" "$f.got" | wc -l), stale: $(comm -13 "$f.want" "$f.got" | wc -l)" \
+				"$(diff "$f.want" "$f.got" | head -6)"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+# sync_counter SIDE SECTION LABEL: a number of -s SECTION, from the line
+# that holds LABEL (its first number after it).
+sync_counter() {
+	sync_ctl "$1" -s "$2" 2>/dev/null | awk -v l="$3" '
+		index($0, l) { s = substr($0, index($0, l) + length(l))
+			if (match(s, /[0-9]+/)) { print substr(s, RSTART, RLENGTH); exit } }'
+}
+# sync_fault_pairs: the pairs of a fault scenario, "KS KR" a line: the
+# 1.4.7 pair, then the ctbox pair (only the 1.4.7 pair under TEST_REF=1).
+sync_fault_pairs() {
+	echo "ref ref"
+	[ "${TEST_REF:-0}" = 1 ] || echo "ours ours"
+}
