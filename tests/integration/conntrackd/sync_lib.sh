@@ -111,7 +111,8 @@ sync_client_link() {
 # alarm or notrack; CHAN udp, udp6, mcast, mcast6, tcp, tcp6, or udp2 /
 # mcast2 (two dedicated links).  SYNC_PORT (default 3780) is the port or
 # group; SYNC_MODE_OPTS and SYNC_OPTS are lines for the Mode block and for
-# Options.
+# Options, SYNC_GEN_OPTS for General; SYNC_NLBUF and SYNC_NLBUF_MAX the
+# event socket's NetlinkBufferSize and NetlinkBufferSizeMaxGrowth.
 sync_conf() {
 	local f=$1 side=$2 mode=$3 chan=$4 me peer me6 peer6 if1 if2 p=${SYNC_PORT:-3780}
 	local base=${f%.conf}
@@ -123,8 +124,9 @@ sync_conf() {
 		echo "	LogFile $base.log"
 		echo "	LockFile $base.lock"
 		echo "	UNIX { Path $base.ctl }"
-		echo "	NetlinkBufferSize 2097152"
-		echo "	NetlinkBufferSizeMaxGrowth 8388608"
+		echo "	NetlinkBufferSize ${SYNC_NLBUF:-2097152}"
+		echo "	NetlinkBufferSizeMaxGrowth ${SYNC_NLBUF_MAX:-8388608}"
+		[ -n "${SYNC_GEN_OPTS:-}" ] && printf '\t%s\n' "$SYNC_GEN_OPTS"
 		echo "	Filter From Userspace {"
 		echo "		Address Ignore {"
 		echo "			IPv4_address 127.0.0.1"
