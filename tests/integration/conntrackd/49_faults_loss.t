@@ -21,13 +21,14 @@ BURST=${FAULT_BURST:-2000}
 CHURN=${FAULT_CHURN_RATE:-500}
 sync_init
 
-# ready S R N: the first N bulk flows made on a clean link reach R, then
-# 2.5 s more for the HELLO / HELLO_BACK of both directions (the receiver's
-# first answer is its 1 s timer's ACK).
+# ready S R N [ftfw]: the first N bulk flows made on a clean link reach
+# R; for FT-FW then 2.5 s more for the HELLO / HELLO_BACK of both
+# directions (the receiver's first answer is its 1 s timer's ACK).
 ready() {
 	sync_bulk "$1" 0 "$3"
 	sync_exact "$SYNC_NAME: the first $3 flows reach the receiver on a clean link" 15 "$1" "$2" >/dev/null || return 1
-	sleep 2.5
+	[ "${4:-}" = ftfw ] && sleep 2.5
+	return 0
 }
 lossy() { sync_loss_on "$SYNC_S" "$LOSS"; sync_loss_on "$SYNC_R" "$LOSS"; }
 clean() { sync_loss_off "$SYNC_S"; sync_loss_off "$SYNC_R"; }
@@ -37,7 +38,7 @@ ftfw_run() {	# ftfw_run KS KR
 	sync_run_begin faults-loss "ftfw/udp ${LOSS}% loss" "$1" "$2" a2b
 	s=$SYNC_S r=$SYNC_R
 	sync_pair_up ftfw udp "$1" "$2" "$s" "$r" || return 1
-	ready "$s" "$r" 200 || { sync_stop A; sync_stop B; return 1; }
+	ready "$s" "$r" 200 ftfw || { sync_stop A; sync_stop B; return 1; }
 	lossy
 	sync_bulk "$s" 200 "$BURST"
 	next=$(sync_churn "$s" $((200 + BURST)) 3 "$CHURN")
