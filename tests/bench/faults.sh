@@ -6,16 +6,17 @@
 # loss, flap, restart or overrun (default: all four; each one takes at
 # most ~5 minutes, so run them one at a time under the bench lock:
 # `flock /work/bench.lock tests/bench/faults.sh loss`).  Per pair: the
-# seconds from the end of the fault until the receiver's external cache
+# seconds from the end of the fault (and of the burst) until the receiver's external cache
 # holds exactly the sender's table (by original tuple, so nothing missing
 # and nothing stale), or "never" within FAULT_WAIT seconds.
 #  loss     FAULT_LOSS % (20) of the sync datagrams dropped both ways during
 #           a burst of FAULT_FLOWS (200,000) new flows and FAULT_CHURN_SECS
 #           (10) s of churn (FAULT_CHURN_RATE/s, 2000, new flows that live
 #           2 s); then, once the churn's flows expired, nothing stale.
-#  flap     the sync link down 5 s in the middle of the burst.
-#  restart  the receiver (StartupResync on) SIGKILLed 1 s into the burst
-#           and started again after it: the sender's rsqueue stays within
+#  flap     the sync link down 5 s in the middle of the burst (made over
+#           10 s), from 2.5 s on.
+#  restart  the receiver (StartupResync on) SIGKILLed 3 s into the burst
+#           (made over 10 s) and started again after it: the sender's rsqueue stays within
 #           ResendQueueSize (FAULT_RSQ, 131072), overflow counted.
 #  overrun  a burst of FAULT_OVERRUN_FLOWS (500,000) against a sender whose
 #           event socket is FAULT_NLBUF bytes (262144) and cannot grow:
@@ -87,6 +88,14 @@ converge() {
 		sleep 0.5
 	done
 }
+# stream SIDE COUNT SECS: COUNT new flows made in 20 steps over SECS
+stream() {
+	local i step=$(($2 / 20))
+	for ((i = 0; i < 20; i++)); do
+		sync_bulk "$1" $((i * step)) "$step"
+		sleep "$(awk -v s="$3" 'BEGIN { print s / 20 }')"
+	done
+}
 declare -A RES
 res() { RES[$1:$SYNC_PAIR]=$2; }
 up() {	# up KS KR: the pair, A sends; FAULT_* knobs in the configs
@@ -122,15 +131,15 @@ sc_flap() {
 	local t0 t1 pid
 	up "$1" "$2" || return 1
 	t0=$(now)
-	sync_bulk A 0 "$N" &
+	stream A "$N" 10 &
 	pid=$!
-	sleep 1
+	sleep 2.5
 	ip -n "${SYNC_NS[A]}" link set "${SYNC_IF[A]}" down
 	sleep 5
 	ip -n "${SYNC_NS[A]}" link set "${SYNC_IF[A]}" up
-	t1=$(now)
 	wait "$pid"
-	res burst "$(secs "$t0" "$(now)")"
+	t1=$(now)
+	res burst "$(secs "$t0" "$t1")"
 	converge "the link down 5 s in the burst: the receiver holds exactly the sender's table" A B "$t1"
 	res conv "$CONV"
 	res lost "$(sync_counter B network 'Packets lost:')"
@@ -142,9 +151,9 @@ sc_restart() {
 	local t1 pid p cur max err conf
 	EXTRA_MODE="StartupResync on" up "$1" "$2" || return 1
 	conf=${SYNC_CONF[B]}
-	sync_bulk A 0 "$N" &
+	stream A "$N" 10 &
 	pid=$!
-	sleep 1
+	sleep 3
 	for p in $(sync_pid B); do kill -9 "$p"; done
 	wait "$pid"
 	sleep 1
@@ -193,6 +202,7 @@ sc_overrun() {
 }
 
 for SC in $SCENARIOS; do
+	RES=()
 	for pair in "ref ref" "ours ours"; do
 		# shellcheck disable=SC2086
 		"sc_$SC" $pair
