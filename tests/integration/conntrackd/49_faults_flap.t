@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 13, link flaps: FT-FW, the 1.4.7 pair and the ctbox pair in the
 # same run, the sender making a steady stream of new flows.
-#  - UDP over one link: the sync link goes down for 5 s in the middle of
-#    the stream; once it is back, the receiver's external cache holds
-#    exactly the sender's table (NACK and resend fill the gap).
+#  - UDP over one link (FAULT_CHANS="udp tcp" adds TCP): the sync link
+#    goes down for 5 s in the middle of the stream; once it is back, the
+#    receiver's external cache holds exactly the sender's table (NACK and
+#    resend fill the gap).
 #  - UDP over two dedicated links: whichever link is active on the sender
 #    goes down for a second, comes back, and again, four times; nothing is
 #    lost once both are back.
@@ -26,11 +27,11 @@ active() {
 		sed -nE 's/.*traffic device=([a-z0-9]+) .*role=ACTIVE.*/\1/p'
 }
 
-down5_run() {	# down5_run KS KR
-	local s r pid
-	sync_run_begin faults-flap "ftfw/udp link down 5 s" "$1" "$2" a2b
+down5_run() {	# down5_run CHAN KS KR
+	local chan=$1 s r pid; shift
+	sync_run_begin "faults-flap-$chan" "ftfw/$chan link down 5 s" "$1" "$2" a2b
 	s=$SYNC_S r=$SYNC_R
-	sync_pair_up ftfw udp "$1" "$2" "$s" "$r" || return 1
+	sync_pair_up ftfw "$chan" "$1" "$2" "$s" "$r" || return 1
 	sleep 2.5	# the handshake, on a working link
 	stream "$s" 0 3000 &
 	pid=$!
@@ -69,6 +70,8 @@ flaps_run() {	# flaps_run KS KR
 	sync_stop A; sync_stop B
 }
 
-while read -r ks kr; do down5_run "$ks" "$kr"; done < <(sync_fault_pairs)
+for chan in ${FAULT_CHANS:-udp}; do
+	while read -r ks kr; do down5_run "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
+done
 while read -r ks kr; do flaps_run "$ks" "$kr"; done < <(sync_fault_pairs)
 t_done
