@@ -111,7 +111,8 @@ sync_client_link() {
 # alarm or notrack; CHAN udp, udp6, mcast, mcast6, tcp, tcp6, or udp2 /
 # mcast2 (two dedicated links).  SYNC_PORT (default 3780) is the port or
 # group; SYNC_MODE_OPTS and SYNC_OPTS are lines for the Mode block and for
-# Options, SYNC_GEN_OPTS for General; SYNC_NLBUF and SYNC_NLBUF_MAX the
+# Options, SYNC_GEN_OPTS for General, SYNC_CHAN_OPTS "KEY VALUE..." for the
+# (first) UDP or TCP block; SYNC_NLBUF and SYNC_NLBUF_MAX the
 # event socket's NetlinkBufferSize and NetlinkBufferSizeMaxGrowth.
 sync_conf() {
 	local f=$1 side=$2 mode=$3 chan=$4 me peer me6 peer6 if1 if2 p=${SYNC_PORT:-3780}
@@ -153,9 +154,10 @@ sync_conf() {
 		udp|udp2|tcp)
 			local kind=UDP; [ "$chan" = tcp ] && kind=TCP
 			[ "$chan" = udp2 ] && kind=UDP2
+			# shellcheck disable=SC2086
 			sync_blk "$kind" IPv4_address "10.213.1.$me" \
 				IPv4_Destination_Address "10.213.1.$peer" Port "$p" \
-				Interface "$if1"
+				Interface "$if1" ${SYNC_CHAN_OPTS:-}
 			[ "$chan" = udp2 ] && sync_blk UDP IPv4_address "10.213.2.$me" \
 				IPv4_Destination_Address "10.213.2.$peer" Port $((p + 1)) \
 				Interface "$if2"
@@ -879,7 +881,9 @@ sync_exact() {
 			SYNC_CONV[$SYNC_NAME]=never
 			t_fail "$desc" "after ${wait}s: $(wc -l <"$f.want") on the sender, $(wc -l <"$f.got") on the receiver;" \
 				"missing: $(comm -23 "$f.want" "$f.got" | wc -l), stale: $(comm -13 "$f.want" "$f.got" | wc -l)" \
-				"$(diff "$f.want" "$f.got" | head -6)"
+				"$(diff "$f.want" "$f.got" | head -6)" \
+				"receiver's -s network:" "$(sync_ctl "$r" -s network 2>&1 | tail -12)" \
+				"sender's -s queue:" "$(sync_ctl "$s" -s queue 2>&1 | tail -12)"
 			return 1
 		fi
 		sleep 0.2
@@ -893,8 +897,13 @@ sync_counter() {
 			if (match(s, /[0-9]+/)) { print substr(s, RSTART, RLENGTH); exit } }'
 }
 # sync_fault_pairs: the pairs of a fault scenario, "KS KR" a line: the
-# 1.4.7 pair, then the ctbox pair (only the 1.4.7 pair under TEST_REF=1).
+# 1.4.7 pair, then the ctbox pair (only the 1.4.7 pair under TEST_REF=1);
+# FAULT_PAIRS="KS:KR ..." picks others (mixed ones: ours:ref ref:ours).
 sync_fault_pairs() {
+	if [ -n "${FAULT_PAIRS:-}" ]; then
+		tr ' :' '\n ' <<<"$FAULT_PAIRS"
+		return
+	fi
 	echo "ref ref"
 	[ "${TEST_REF:-0}" = 1 ] || echo "ours ours"
 }
