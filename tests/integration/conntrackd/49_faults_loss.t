@@ -2,7 +2,7 @@
 # Issue 13, loss: a share (FAULT_LOSS, default 20 %) of the sync datagrams
 # dropped at random both ways (nftables numgen random on each side's
 # input), the 1.4.7 pair and the ctbox pair in the same run.
-#  - FT-FW/UDP: loss during a burst and then during steady churn (new
+#  - FT-FW/UDP (FAULT_CHANS="udp mcast" adds Multicast): loss during a burst and then during steady churn (new
 #    flows made, old ones deleted); once it stops, the receiver's external
 #    cache holds exactly the sender's table (nothing missing, nothing
 #    stale).  The time each pair took to converge is printed.
@@ -33,11 +33,11 @@ ready() {
 lossy() { sync_loss_on "$SYNC_S" "$LOSS"; sync_loss_on "$SYNC_R" "$LOSS"; }
 clean() { sync_loss_off "$SYNC_S"; sync_loss_off "$SYNC_R"; }
 
-ftfw_run() {	# ftfw_run KS KR
-	local s r next
-	sync_run_begin faults-loss "ftfw/udp ${LOSS}% loss" "$1" "$2" a2b
+ftfw_run() {	# ftfw_run CHAN KS KR
+	local chan=$1 s r next; shift
+	sync_run_begin "faults-loss-$chan" "ftfw/$chan ${LOSS}% loss" "$1" "$2" a2b
 	s=$SYNC_S r=$SYNC_R
-	sync_pair_up ftfw udp "$1" "$2" "$s" "$r" || return 1
+	sync_pair_up ftfw "$chan" "$1" "$2" "$s" "$r" || return 1
 	ready "$s" "$r" 200 ftfw || { sync_stop A; sync_stop B; return 1; }
 	lossy
 	sync_bulk "$s" 200 "$BURST"
@@ -96,7 +96,9 @@ alarm_run() {	# alarm_run KS KR
 }
 
 case ${FAULT_ONLY:-ftfw notrack alarm} in *ftfw*)
-while read -r ks kr; do ftfw_run "$ks" "$kr"; done < <(sync_fault_pairs) ;; esac
+for chan in ${FAULT_CHANS:-udp}; do
+	while read -r ks kr; do ftfw_run "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
+done ;; esac
 case ${FAULT_ONLY:-notrack} in *notrack*)
 while read -r ks kr; do notrack_run "$ks" "$kr"; done < <(sync_fault_pairs) ;; esac
 case ${FAULT_ONLY:-alarm} in *alarm*)
