@@ -47,14 +47,14 @@ down5_run() {	# down5_run CHAN KS KR
 }
 
 flaps_run() {	# flaps_run KS KR
-	local s r pid n dev seen=
+	local s r pid dev seen=
 	sync_run_begin faults-flaps "ftfw/udp2 active link flapping" "$1" "$2" a2b
 	s=$SYNC_S r=$SYNC_R
 	sync_pair_up ftfw udp2 "$1" "$2" "$s" "$r" || return 1
 	sleep 2.5
 	stream "$s" 0 4000 &
 	pid=$!
-	for n in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		sleep 0.5
 		dev=$(active "$s")
 		[ -n "$dev" ] || dev=${SYNC_IF[$s]}
@@ -70,8 +70,6 @@ flaps_run() {	# flaps_run KS KR
 	sync_stop A; sync_stop B
 }
 
-for chan in ${FAULT_CHANS:-udp}; do
-	while read -r ks kr; do down5_run "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
-done
+sync_fault_each down5_run
 while read -r ks kr; do flaps_run "$ks" "$kr"; done < <(sync_fault_pairs)
 t_done

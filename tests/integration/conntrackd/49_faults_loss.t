@@ -8,9 +8,13 @@
 #    stale).  The time each pair took to converge is printed.
 #  - NOTRACK/UDP: the loss is not repaired (by design) but counted where
 #    1.4.7 counts it: the receiver's -s network "Packets lost" covers
-#    every flow it misses.
+#    every flow of the sender's internal cache it misses.
 #  - ALARM/UDP (RefreshTime 2): the refresh repairs what a lossy burst
-#    lost within twice RefreshTime (1.4.7 spreads the refreshes over it).
+#    lost within twice RefreshTime (1.4.7 spreads the refreshes over it):
+#    the receiver holds exactly the sender's internal cache.
+# Both compare with the sender's internal cache, not its kernel table: on
+# a loaded machine the burst may overrun the sender's event socket too,
+# which is no loss on the wire (49_faults_overrun.t is about that).
 # The handshake runs on a clean link: 1.4.7 does not NACK what is lost
 # while HELLO is on (README, FT-FW).
 . "$(dirname "$0")/../lib.sh"
@@ -53,22 +57,31 @@ ftfw_run() {	# ftfw_run CHAN KS KR
 	sync_stop A; sync_stop B
 }
 
-notrack_run() {	# notrack_run KS KR
-	local s r lost miss
-	sync_run_begin faults-loss-nt "notrack/udp ${LOSS}% loss" "$1" "$2" a2b
-	s=$SYNC_S r=$SYNC_R
-	sync_pair_up notrack udp "$1" "$2" "$s" "$r" || return 1
-	ready "$s" "$r" 200 || { sync_stop A; sync_stop B; return 1; }
+# lossy_burst MODE KS KR: a MODE/UDP pair (A sends), the first flows on a
+# clean link, then a burst of BURST flows with the loss on.
+lossy_burst() {
+	sync_run_begin "faults-loss-$1" "$1/udp ${LOSS}% loss" "$2" "$3" a2b
+	sync_pair_up "$1" udp "$2" "$3" "$SYNC_S" "$SYNC_R" || return 1
+	ready "$SYNC_S" "$SYNC_R" 200 || { sync_stop A; sync_stop B; return 1; }
 	lossy
-	sync_bulk "$s" 200 "$BURST"
+	sync_bulk "$SYNC_S" 200 "$BURST"
+}
+
+notrack_run() {	# notrack_run KS KR
+	local s=A r=B lost miss
+	lossy_burst notrack "$1" "$2" || return 1
 	sleep 1
 	clean
 	sleep 0.5
-	sync_keys_kernel "$s" >"$SYNC_RES/want"
+	# what the sender has (not its kernel: a burst may overrun its event
+	# socket too, and that is no loss on the wire)
+	sync_keys_int "$s" >"$SYNC_RES/want"
 	sync_keys_ext "$r" >"$SYNC_RES/got"
 	miss=$(comm -23 "$SYNC_RES/want" "$SYNC_RES/got" | wc -l)
 	lost=$(sync_counter "$r" network 'Packets lost:')
-	echo "# $SYNC_NAME: $miss flows missing, receiver's Packets lost ${lost:-?}"
+	echo "# $SYNC_NAME: $miss flows missing, receiver's Packets lost ${lost:-?}," \
+		"sender's internal cache $(wc -l <"$SYNC_RES/want") of $(sync_keys_kernel "$s" | wc -l)," \
+		"receiver's $(sync_ctl "$r" -s network 2>&1 | awk '/Pckts recv/ { print $4, "datagrams received" }')"
 	if [ "$miss" -gt 0 ] && [ "${lost:-0}" -ge "$miss" ]; then
 		t_ok "$SYNC_NAME: the lost flows are counted in the receiver's -s network Packets lost"
 	else
@@ -79,26 +92,19 @@ notrack_run() {	# notrack_run KS KR
 }
 
 alarm_run() {	# alarm_run KS KR
-	local s r miss
-	sync_run_begin faults-loss-al "alarm/udp ${LOSS}% loss" "$1" "$2" a2b
-	s=$SYNC_S r=$SYNC_R
-	sync_pair_up alarm udp "$1" "$2" "$s" "$r" || return 1
-	ready "$s" "$r" 200 || { sync_stop A; sync_stop B; return 1; }
-	lossy
-	sync_bulk "$s" 200 "$BURST"
+	local s=A r=B miss
+	lossy_burst alarm "$1" "$2" || return 1
 	sync_keys_kernel "$s" >"$SYNC_RES/want"
 	sync_keys_ext "$r" >"$SYNC_RES/got"
 	miss=$(comm -23 "$SYNC_RES/want" "$SYNC_RES/got" | wc -l)
 	clean
 	echo "# $SYNC_NAME: $miss flows missing right after the lossy burst"
-	sync_exact "$SYNC_NAME: the refresh repairs the lossy burst within 2 x RefreshTime" 5 "$s" "$r"
+	SYNC_WANT=int sync_exact "$SYNC_NAME: the refresh repairs the lossy burst within 2 x RefreshTime" 5 "$s" "$r"
 	sync_stop A; sync_stop B
 }
 
 case ${FAULT_ONLY:-ftfw notrack alarm} in *ftfw*)
-for chan in ${FAULT_CHANS:-udp}; do
-	while read -r ks kr; do ftfw_run "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
-done ;; esac
+sync_fault_each ftfw_run ;; esac
 case ${FAULT_ONLY:-notrack} in *notrack*)
 while read -r ks kr; do notrack_run "$ks" "$kr"; done < <(sync_fault_pairs) ;; esac
 case ${FAULT_ONLY:-alarm} in *alarm*)

@@ -27,9 +27,9 @@ overrun_run() {	# overrun_run KS KR
 	# the daemon stopped for the burst: the overrun is certain, however
 	# fast it reads
 	pid=$(sync_pid "$s")
-	kill -STOP $pid
+	kill -STOP "$pid"
 	sync_bulk "$s" 0 "$BURST"
-	kill -CONT $pid
+	kill -CONT "$pid"
 	sleep 0.2
 	o=$(overruns "$s")
 	echo "# $SYNC_NAME: sender's netlink overrun ${o:-?}"

@@ -83,7 +83,5 @@ restart_run() {	# restart_run CHAN KS KR
 	sync_stop A; sync_stop B
 }
 
-for chan in ${FAULT_CHANS:-udp}; do
-	while read -r ks kr; do restart_run "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
-done
+sync_fault_each restart_run
 t_done

@@ -862,13 +862,15 @@ sync_keys_int() { sync_ctl "$1" -i ct 2>/dev/null | sync_keys; }
 # sync_exact DESC WAIT S R [what]: one check: within WAIT seconds R's
 # external cache (or kernel table, what=kernel) holds exactly the bulk
 # flows of S's table.  The seconds it took go to SYNC_CONV (and a comment
-# line), the keys of both sides to $SYNC_RES/exact.{want,got}.
+# line), the keys of both sides to $SYNC_RES/exact.{want,got}.  With
+# SYNC_WANT=int the sender's internal cache stands for its table (what
+# it knows of, when events it missed are not the point).
 declare -A SYNC_CONV
 sync_exact() {
 	local desc=$1 wait=$2 s=$3 r=$4 what=${5:-ext} t0=${EPOCHREALTIME/./} t
 	local f=$SYNC_RES/exact
 	while :; do
-		sync_keys_kernel "$s" >"$f.want"
+		"sync_keys_${SYNC_WANT:-kernel}" "$s" >"$f.want"
 		"sync_keys_$what" "$r" >"$f.got"
 		t=$(( (${EPOCHREALTIME/./} - t0) / 10000 ))
 		if cmp -s "$f.want" "$f.got"; then
@@ -906,4 +908,12 @@ sync_fault_pairs() {
 	fi
 	echo "ref ref"
 	[ "${TEST_REF:-0}" = 1 ] || echo "ours ours"
+}
+# sync_fault_each FUNC: FUNC CHAN KS KR for each channel of FAULT_CHANS
+# (default udp) and each pair of sync_fault_pairs.
+sync_fault_each() {
+	local chan ks kr
+	for chan in ${FAULT_CHANS:-udp}; do
+		while read -r ks kr; do "$1" "$chan" "$ks" "$kr"; done < <(sync_fault_pairs)
+	done
 }
