@@ -6,7 +6,7 @@
 #    receiver's external cache holds exactly the sender's table (NACK and
 #    resend fill the gap).
 #  - UDP over two dedicated links: whichever link is active on the sender
-#    goes down for a second, comes back, and again, four times; nothing is
+#    goes down for 0.8 s, comes back, and again, three times; nothing is
 #    lost once both are back.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/sync_lib.sh"
@@ -52,15 +52,15 @@ flaps_run() {	# flaps_run KS KR
 	s=$SYNC_S r=$SYNC_R
 	sync_pair_up ftfw udp2 "$1" "$2" "$s" "$r" || return 1
 	sleep 2.5
-	stream "$s" 0 4000 &
+	stream "$s" 0 3000 &
 	pid=$!
-	for _ in 1 2 3 4; do
-		sleep 0.5
+	for _ in 1 2 3; do
+		sleep 0.4
 		dev=$(active "$s")
 		[ -n "$dev" ] || dev=${SYNC_IF[$s]}
 		seen+=" $dev"
 		ip -n "${SYNC_NS[$s]}" link set "$dev" down
-		sleep 1
+		sleep 0.8
 		ip -n "${SYNC_NS[$s]}" link set "$dev" up
 	done
 	wait "$pid"

@@ -45,7 +45,7 @@ ftfw_run() {	# ftfw_run CHAN KS KR
 	ready "$s" "$r" 200 ftfw || { sync_stop A; sync_stop B; return 1; }
 	lossy
 	sync_bulk "$s" 200 "$BURST"
-	next=$(sync_churn "$s" $((200 + BURST)) 3 "$CHURN")
+	next=$(sync_churn "$s" $((200 + BURST)) 2 "$CHURN")
 	clean
 	sync_exact "$SYNC_NAME: after a lossy burst and churn the receiver's external cache is exactly the sender's table" \
 		30 "$s" "$r"
