@@ -134,9 +134,7 @@ sc_flap() {
 	stream A "$N" 10 &
 	pid=$!
 	sleep 2.5
-	ip -n "${SYNC_NS[A]}" link set "${SYNC_IF[A]}" down
-	sleep 5
-	ip -n "${SYNC_NS[A]}" link set "${SYNC_IF[A]}" up
+	sync_link_down A 5
 	wait "$pid"
 	t1=$(now)
 	res burst "$(secs "$t0" "$t1")"

@@ -36,9 +36,7 @@ down5_run() {	# down5_run CHAN KS KR
 	stream "$s" 0 3000 &
 	pid=$!
 	sleep 1
-	ip -n "${SYNC_NS[$s]}" link set "${SYNC_IF[$s]}" down
-	sleep 5
-	ip -n "${SYNC_NS[$s]}" link set "${SYNC_IF[$s]}" up
+	sync_link_down "$s" 5
 	wait "$pid"
 	sync_exact "$SYNC_NAME: once the link is back the receiver holds exactly the sender's table" \
 		30 "$s" "$r"
@@ -59,9 +57,7 @@ flaps_run() {	# flaps_run KS KR
 		dev=$(active "$s")
 		[ -n "$dev" ] || dev=${SYNC_IF[$s]}
 		seen+=" $dev"
-		ip -n "${SYNC_NS[$s]}" link set "$dev" down
-		sleep 0.8
-		ip -n "${SYNC_NS[$s]}" link set "$dev" up
+		sync_link_down "$s" 0.8 "$dev"
 	done
 	wait "$pid"
 	echo "# $SYNC_NAME: links taken down:$seen; receiver's Packets lost $(sync_counter "$r" network 'Packets lost:')"

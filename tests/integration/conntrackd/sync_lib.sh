@@ -816,6 +816,15 @@ NFT
 }
 sync_loss_off() { in_ns "${SYNC_NS[$1]}" nft delete table inet syncloss 2>/dev/null; }
 
+# sync_link_down SIDE SECS [DEV]: that side's sync link (or DEV) down
+# for SECS, then up again.
+sync_link_down() {
+	local dev=${3:-${SYNC_IF[$1]}}
+	ip -n "${SYNC_NS[$1]}" link set "$dev" down
+	sleep "$2"
+	ip -n "${SYNC_NS[$1]}" link set "$dev" up
+}
+
 # sync_bulk_args FIRST COUNT [TTL]: conntrack -R lines for the bulk flows
 # FIRST..FIRST+COUNT-1, with timeout TTL (default 900).
 sync_bulk_args() {
