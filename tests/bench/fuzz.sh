@@ -5,14 +5,18 @@
 # coverage and findings per target; exit 1 when any target found something
 # (the reproducer is kept in the scratch directory, named in the output).
 #   FUZZ_RUNS=N        executions per target (shorter runs for a try)
+#   FUZZ_RUNS_<name>=N the same for one target (FUZZ_RUNS_conf=300000)
 #   FUZZ_TARGETS="a b" only these (names without fuzz_)
 #   FUZZ_MERGE=1       fold what was new back into tests/fuzz/corpus/NAME
 #                      (a set cover of the edges: the corpus stays small)
-# Run it under the shared lock: flock /work/bench.lock tests/bench/fuzz.sh
+# Each target runs under the shared benchmark lock (BENCH_LOCK, default
+# /work/bench.lock when it exists), taken per target so that a 10M-run
+# session does not hold other benchmarks off for its whole length.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
 RUNS=${FUZZ_RUNS:-10000000}
+BENCH_LOCK=${BENCH_LOCK:-/work/bench.lock}
 cd "$TOP" || exit 1
 make -s O="$O" fuzz >/dev/null || { echo "fuzz.sh: make fuzz failed"; exit 1; }
 targets=${FUZZ_TARGETS:-$(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
@@ -31,13 +35,19 @@ for t in $targets; do
 	[ -x "$bin" ] || { echo "fuzz.sh: no $bin"; bad=1; continue; }
 	mkdir -p "$work/$t/corpus" "$work/$t/art"
 	cp tests/fuzz/corpus/"$t"/* "$work/$t/corpus/" 2>/dev/null
+	n=$(eval echo "\${FUZZ_RUNS_$t:-$RUNS}")
+	locked=0
+	if [ -e "$BENCH_LOCK" ]; then
+		exec 9>>"$BENCH_LOCK" && flock 9 && locked=1
+	fi
 	start=$(date +%s.%N)
-	"$bin" -runs="$RUNS" -max_len="$(maxlen "$t")" -timeout=10 \
+	"$bin" -runs="$n" -max_len="$(maxlen "$t")" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$work/$t/art/" "$work/$t/corpus" \
 		>"$work/$t/log" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
+	[ "$locked" = 1 ] && flock -u 9
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t/log")
 	cov=$(grep -o 'cov: [0-9]*' "$work/$t/log" | tail -1 | cut -d' ' -f2)
 	files=$(ls "$work/$t/corpus" | wc -l)
@@ -45,7 +55,7 @@ for t in $targets; do
 	secs=$(awk "BEGIN { print $end - $start }")
 	rate=$(awk "BEGIN { printf \"%d\", ${execs:-0} / $secs }")
 	res=0
-	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ] || [ "${execs:-0}" -lt "$RUNS" ]; then
+	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ] || [ "${execs:-0}" -lt "$n" ]; then
 		res="FAIL (exit $rc, $found artifacts: $work/$t)"
 		bad=1
 	fi
