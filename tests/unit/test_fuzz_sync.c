@@ -112,6 +112,22 @@ static void sim_reaches(void)
 		CHECK(cur < 4, "sim: the peer's ACK releases them (%u left)",
 		      cur);
 	}
+	/* a spoofed message far ahead in sequence: what follows in order
+	 * is "before" it and dropped (1.4.7 does the same; README) */
+	{
+		uint64_t before = cnt->rcv_before;
+		unsigned int n = scache_count(sc.cache[SC_EXT_CT]);
+		uint32_t real = sim_peer_seq;
+
+		sim_peer_seq += 1u << 30;
+		sim_crafted(0, 0, 0, 20);
+		sim_peer_seq = real;
+		sim_crafted(0, 0, 0, 21);
+		CHECK(cnt->rcv_before == before + 1 &&
+		      scache_count(sc.cache[SC_EXT_CT]) == n + 1,
+		      "sim: after a spoofed far sequence number the peer's next "
+		      "message is dropped as before");
+	}
 	sim_stop();
 
 	/* ALARM, short CacheTimeout: the peer's flow expires */
