@@ -145,7 +145,10 @@ garbage_run() {	# garbage_run KIND
 		fi
 		SYNC_WAIT=10 sync_converge "$name: the receiver's external cache is exactly the sender's table" \
 			"$SYNC_RES/ext" sync_model_ext "$s" -- ext_test "$r"
-		if [ -n "$rss1" ] && [ -n "$rss2" ] && [ "$rss2" -le $((rss1 + 512)) ]; then
+		if grep -aq __asan_init "$(readlink -f "$(sync_bin ours)")"; then
+			# ASan keeps freed memory in quarantine: RSS says nothing
+			echo "ok - $name: receiver RSS flat over another flood # SKIP ASan build"
+		elif [ -n "$rss1" ] && [ -n "$rss2" ] && [ "$rss2" -le $((rss1 + 512)) ]; then
 			t_ok "$name: receiver RSS flat over another flood (${rss1} -> ${rss2} kB)"
 		else
 			t_fail "$name: receiver RSS flat over another flood" "${rss1:-?} -> ${rss2:-?} kB"
