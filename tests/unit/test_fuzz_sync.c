@@ -152,6 +152,35 @@ static void sim_reaches(void)
 	sim_stop();
 }
 
+/* Nesting is bounded: a file of blocks in blocks is an error, not a
+ * stack overflow. */
+static void conf_deep(void)
+{
+	static const char *const open_[] = {
+		"General { ", "Helper { Type ftp inet tcp { ", "Sync { Mode FTFW { ",
+	};
+	static const char *const step[] = {
+		"General { ", "Type ftp inet tcp { ", "{ ",
+	};
+	static char buf[1 << 20];
+	struct conf_error err;
+	unsigned int i;
+	struct conf c;
+
+	for (i = 0; i < 3; i++) {
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", open_[i]);
+		size_t k = strlen(step[i]);
+
+		while (n + k < sizeof(buf)) {
+			memcpy(buf + n, step[i], k);
+			n += k;
+		}
+		CHECK(conf_load_buf(buf, n, &c, &err) < 0 && err.count > 0,
+		      "conf: %zu bytes of nested '%s' refused (%s)", n, step[i],
+		      err.text);
+	}
+}
+
 int main(void)
 {
 	static const struct {
@@ -168,6 +197,7 @@ int main(void)
 	unsigned int i;
 
 	sim_reaches();
+	conf_deep();
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int runs, files = replay(c[i].name, c[i].fn, c[i].muts,
 					 c[i].min, &runs);
