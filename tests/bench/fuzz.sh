@@ -7,8 +7,8 @@
 #   FUZZ_RUNS=N        executions per target (shorter runs for a try)
 #   FUZZ_RUNS_<name>=N the same for one target (FUZZ_RUNS_conf=300000)
 #   FUZZ_TARGETS="a b" only these (names without fuzz_)
-#   FUZZ_MERGE=1       fold what was new back into tests/fuzz/corpus/NAME
-#                      (a set cover of the edges: the corpus stays small)
+#   FUZZ_MERGE=1       fold into tests/fuzz/corpus/NAME the inputs that reach
+#                      new edges (not new hit counts: the corpus stays small)
 # Each target runs under the shared benchmark lock (BENCH_LOCK, default
 # /work/bench.lock when it exists), taken per target so that a 10M-run
 # session does not hold other benchmarks off for its whole length.
@@ -62,11 +62,8 @@ for t in $targets; do
 	printf '%-8s %12s %8.1f %10s %6s %6s %s\n' "$t" "${execs:-?}" "$secs" \
 		"$rate" "${cov:-?}" "$files" "$res"
 	if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$rc" -eq 0 ]; then
-		mkdir -p "$work/$t/min"
-		"$bin" -use_counters=0 -use_value_profile=0 -set_cover_merge=1 \
-			"$work/$t/min" tests/fuzz/corpus/"$t" "$work/$t/corpus" \
-			>/dev/null 2>&1 &&
-		cp -n "$work/$t/min"/* tests/fuzz/corpus/"$t"/ 2>/dev/null
+		"$bin" -use_counters=0 -use_value_profile=0 -merge=1 \
+			tests/fuzz/corpus/"$t" "$work/$t/corpus" >/dev/null 2>&1
 	fi
 done
 [ "$bad" -eq 0 ] && rm -rf "$work"
