@@ -1,10 +1,15 @@
-/* The unit suite's small deterministic mutator (no libFuzzer needed),
- * shared by the replays of the fuzz corpora (tests/unit/test_fuzz_*.c). */
+/* The unit suite's small deterministic mutator (no libFuzzer needed) and
+ * corpus reader, shared by the replays of the fuzz corpora
+ * (tests/unit/test_fuzz_*.c). */
 #ifndef CTBOX_FUZZ_MUTATE_H
 #define CTBOX_FUZZ_MUTATE_H
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
 
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
 
@@ -36,6 +41,32 @@ static size_t mutate(uint8_t *m, size_t n, size_t min)
 		}
 	}
 	return n;
+}
+
+/* The next file of an open corpus directory into buf (at most size
+ * bytes): 1 with its length in *len, 0 at the end. */
+static int corpus_next(DIR *d, uint8_t *buf, size_t size, size_t *len)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		FILE *f;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (!f) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		*len = fread(buf, 1, size, f);
+		fclose(f);
+		return 1;
+	}
+	return 0;
 }
 
 #endif

@@ -144,25 +144,13 @@ static size_t seed_exp(int kind, uint8_t *buf, size_t size)
 static int replay_corpus(const char *dir)
 {
 	static uint8_t buf[65536];
-	struct dirent *de;
 	DIR *d = opendir(dir);
+	size_t len;
 	int n = 0;
 
 	if (!d)
 		return -1;
-	while ((de = readdir(d))) {
-		size_t len;
-		FILE *f;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
-		f = fd < 0 ? NULL : fdopen(fd, "rb");
-		if (!f)
-			continue;
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
+	while (corpus_next(d, buf, sizeof(buf), &len)) {
 		LLVMFuzzerTestOneInput(buf, len);
 		n++;
 	}

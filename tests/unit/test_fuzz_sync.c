@@ -37,8 +37,8 @@ static int replay(const char *name, target_fn fn, int muts, size_t min,
 	static uint8_t buf[65536], m[65536];
 	const char *top = getenv("TOP");
 	char dir[512];
-	struct dirent *de;
 	int files = 0, i;
+	size_t n;
 	DIR *d;
 
 	*runs = 0;
@@ -47,19 +47,7 @@ static int replay(const char *name, target_fn fn, int muts, size_t min,
 	d = opendir(dir);
 	if (!d)
 		return -1;
-	while ((de = readdir(d))) {
-		size_t n;
-		FILE *f;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
-		f = fd < 0 ? NULL : fdopen(fd, "rb");
-		if (!f)
-			continue;
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
+	while (corpus_next(d, buf, sizeof(buf), &n)) {
 		fn(buf, n);
 		for (i = 0; i < muts && n > min; i++) {
 			memcpy(m, buf, n);
