@@ -167,14 +167,36 @@ deps:
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; run e.g.
 #   build/fuzz/fuzz_ct_nl -max_total_time=60 tests/fuzz/corpus/ct_nl
+# (tests/bench/fuzz.sh runs them all).  The library is built once with
+# coverage and the sanitizers (UB is a finding, not a message), and each
+# target links against it: a target's own definitions (tests/fuzz/sim.c's
+# fake clock, channel, kernel) replace whole members of the archive.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-fuzz:
-	@mkdir -p $(O)/fuzz
-	@for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); echo "  FUZZ $$n"; \
-	  clang $(CSTD) -g -O1 -I. -fsanitize=fuzzer,address,undefined -o $(O)/fuzz/$$n $$f \
-	    $(LIB_SRC) $(LIBMNL_CFLAGS) $(LIBMNL_LIBS) -pthread || exit 1; \
-	done
+FUZZ_DIR := $(O)/fuzz
+FUZZ_FLAGS := $(CSTD) -g -O1 -I. $(LIBMNL_CFLAGS) -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+
+fuzz: $(FUZZ_BIN)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC $<"
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/libctbox.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libctbox.a
+	@echo "  FUZZ $(notdir $@)"
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< \
+	  $(FUZZ_DIR)/libctbox.a $(LIBMNL_LIBS) -pthread
+
+ifneq ($(filter fuzz $(FUZZ_DIR)/%,$(MAKECMDGOALS)),)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+endif
 
 run: all
 	$(BUILD)/bin/conntrack -L

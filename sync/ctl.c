@@ -268,7 +268,7 @@ void ctl_print_cache(struct out *o, const char *name,
 
 /* --- dispatch ---------------------------------------------------------- */
 
-static void handle(int code, int fd)
+void ctl_handle(int code, int fd)
 {
 	static char buf[16384];
 	struct out o;
@@ -352,7 +352,7 @@ static void on_conn(struct ctd_fd *f, uint32_t events)
 		setsockopt(f->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	}
 	ctd_fd_del(&c->f);
-	handle(code, f->fd);
+	ctl_handle(code, f->fd);
 	close(f->fd);
 	c->f.fd = -1;
 	c->used = false;

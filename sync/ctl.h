@@ -60,6 +60,11 @@ void ctl_server_fini(void);
  * for this child's end to see its own end-of-file. */
 void ctl_close_others(int keep);
 
+/* Answer one request code on the client's fd: the running mode's handler
+ * first, then the requests every mode shares.  Apart from the socket
+ * reads, so that tests/fuzz drives it without a client. */
+void ctl_handle(int code, int fd);
+
 struct out;
 struct cache_stats;
 /* "-s cache": one cache's block in 1.4.7's layout. */

@@ -19,6 +19,7 @@
 #include "netlink/ct.h"
 #include "netlink/exp.h"
 #include "t.h"
+#include "../fuzz/mutate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #include "../fuzz/fuzz_ct_nl.c"
@@ -27,38 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define LLVMFuzzerTestOneInput fuzz_wire_one
 #include "../fuzz/fuzz_wire.c"
 #undef LLVMFuzzerTestOneInput
-
-static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return (uint32_t)rnd_state;
-}
-
-/* 1 to 4 random edits of m[0..n): bit flips, random, 0xff or small
- * bytes (attribute types and lengths), a cut to no less than min bytes;
- * returns the new length. */
-static size_t mutate(uint8_t *m, size_t n, size_t min)
-{
-	size_t k = 1 + rnd() % 4, j;
-
-	for (j = 0; j < k; j++) {
-		size_t at = rnd() % n;
-
-		switch (rnd() % 6) {
-		case 0: m[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
-		case 1: m[at] = (uint8_t)rnd(); break;
-		case 2: if (n > min) n = min + rnd() % (n - min + 1); break;
-		case 3: m[at] = 0xff; break;
-		case 4: m[at & ~(size_t)3] = (uint8_t)(rnd() % 64); break;
-		case 5: m[at | 3] = (uint8_t)(rnd() % 40); break;
-		}
-	}
-	return n;
-}
 
 static size_t seed(int kind, uint8_t *buf, size_t size)
 {
@@ -175,25 +144,13 @@ static size_t seed_exp(int kind, uint8_t *buf, size_t size)
 static int replay_corpus(const char *dir)
 {
 	static uint8_t buf[65536];
-	struct dirent *de;
 	DIR *d = opendir(dir);
+	size_t len;
 	int n = 0;
 
 	if (!d)
 		return -1;
-	while ((de = readdir(d))) {
-		size_t len;
-		FILE *f;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
-		f = fd < 0 ? NULL : fdopen(fd, "rb");
-		if (!f)
-			continue;
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
+	while (corpus_next(d, buf, sizeof(buf), &len)) {
 		LLVMFuzzerTestOneInput(buf, len);
 		n++;
 	}
