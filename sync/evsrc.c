@@ -320,9 +320,16 @@ static void on_event_fd(struct ctd_fd *f, uint32_t events)
 
 static void on_pace_timer(void *data)
 {
+	int r = ctd_fd_add(&ev_fd);
+
 	(void)data;
-	if (ctd_fd_add(&ev_fd) == 0)
-		on_event_fd(&ev_fd, EPOLLIN);
+	/* events must not stay unread: if the loop cannot take the socket
+	 * back now, try again after another pause */
+	if (r < 0 && r != -EEXIST) {
+		timer_add(&pace_timer, EVPACE_PAUSE_MS);
+		return;
+	}
+	on_event_fd(&ev_fd, EPOLLIN);
 }
 
 struct dump_ctx {
