@@ -357,6 +357,12 @@ awk -v a="$(val ours cpu_a)" -v b="$(val ours cpu_b)" -v c="$(val ref cpu_a)" -v
 	o = a + b; r = c + d
 	printf "%-46s %12.2f %12.2f %8s\n", "CPU seconds, both daemons", o, r, (r > 0 ? sprintf("%.3f", o / r) : "-")
 }'
+# what one CPU would sustain at the cost per event the burst showed
+awk -v n="$N" -v a="$(val ours cpu_a)" -v c="$(val ref cpu_a)" \
+    -v l="events per CPU second, A's daemon (higher: better)" 'BEGIN {
+	o = a > 0 ? n / a : 0; r = c > 0 ? n / c : 0
+	printf "%-46s %12.0f %12.0f %8s\n", l, o, r, (r > 0 ? sprintf("%.3f", o / r) : "-")
+}'
 row "wake-ups (voluntary switches), A's daemon" wake_a "%12d"
 row "wake-ups (voluntary switches), B's daemon" wake_b "%12d"
 row "conntrackd -c: commit has taken (s, B's log)" commit "%12.3f"
