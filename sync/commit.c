@@ -47,6 +47,7 @@ struct commit {
 	void *arg;
 	enum phase phase;
 	void *cur;
+	size_t related;		/* related flows the masters pass skipped */
 	struct timespec t0;	/* start of the cache being committed */
 	struct commit_result r;
 	struct pend *pend;	/* requests queued since the last flush */
@@ -311,7 +312,11 @@ static void phase_end(struct commit *c)
 	switch (c->phase) {
 	case PH_MASTERS:
 		c->phase = PH_RELATED;
-		return;
+		/* a second walk of a big cache costs as much as the first:
+		 * not for nothing */
+		if (c->related)
+			return;
+		/* fall through */
 	case PH_RELATED:
 		c->r.ct.ran = true;
 		c->r.ct.usec = since_usec(&c->t0);
@@ -356,8 +361,11 @@ static int take(struct commit *c)
 		r = c->src.next_ct(c->cur, &p->u.ct, &lu);
 		if (r <= 0)
 			return r;
-		if (commit_is_related(&p->u.ct) != (c->phase == PH_RELATED))
+		if (commit_is_related(&p->u.ct) != (c->phase == PH_RELATED)) {
+			if (c->phase == PH_MASTERS)
+				c->related++;
 			return 1;
+		}
 		r = commit_prepare_ct(&p->u.ct, &p->u.ct, &c->o, lu,
 				      clock_now(c));
 	}

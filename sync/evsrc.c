@@ -9,7 +9,9 @@
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "config/conf.h"
 #include "lib/err.h"
@@ -19,6 +21,7 @@
 #include "netlink/nl.h"
 #include "sync/cache.h"
 #include "sync/daemon.h"
+#include "sync/evpace.h"
 #include "sync/evsrc.h"
 #include "sync/log.h"
 #include "sync/timer.h"
@@ -70,6 +73,8 @@ static int own_event(uint32_t portid)
 	return 0;
 }
 static struct ctd_fd ev_fd;
+static struct evpace ev_pace;
+static struct timer pace_timer;	/* ev_fd is out of the loop until then */
 static struct timer resync_timer;
 static struct timer poll_timer;
 static bool cap_warned;
@@ -275,6 +280,14 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void on_event_fd(struct ctd_fd *f, uint32_t events)
 {
 	unsigned int limit = ctd.conf->general.event_iterations_limit;
@@ -297,8 +310,26 @@ static void on_event_fd(struct ctd_fd *f, uint32_t events)
 			overrun();
 		else if (r != -EAGAIN && r != -EWOULDBLOCK)
 			evsrc_stats.catch_fail++;
+		else if (evpace_pause(&ev_pace, now_us(), done)) {
+			ctd_fd_del(&ev_fd);
+			timer_add(&pace_timer, EVPACE_PAUSE_MS);
+		}
 		break;
 	}
+}
+
+static void on_pace_timer(void *data)
+{
+	int r = ctd_fd_add(&ev_fd);
+
+	(void)data;
+	/* events must not stay unread: if the loop cannot take the socket
+	 * back now, try again after another pause */
+	if (r < 0 && r != -EEXIST) {
+		timer_add(&pace_timer, EVPACE_PAUSE_MS);
+		return;
+	}
+	on_event_fd(&ev_fd, EPOLLIN);
 }
 
 struct dump_ctx {
@@ -438,6 +469,7 @@ int evsrc_init(void)
 
 	timer_init(&resync_timer, on_resync_timer, NULL);
 	timer_init(&poll_timer, on_poll_timer, NULL);
+	timer_init(&pace_timer, on_pace_timer, NULL);
 	dump_nl = nl_open(NETLINK_NETFILTER, 0);
 	req_nl = nl_open(NETLINK_NETFILTER, 0);
 	if (!dump_nl || !req_nl) {
@@ -469,6 +501,7 @@ void evsrc_fini(void)
 {
 	timer_del(&resync_timer);
 	timer_del(&poll_timer);
+	timer_del(&pace_timer);
 	if (ev_nl) {
 		ctd_fd_del(&ev_fd);
 		nl_close(ev_nl);

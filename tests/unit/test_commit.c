@@ -465,6 +465,8 @@ static void test_budget(struct nl *nl, struct nl *q)
 	CHECK(res.ct.ok == N && res.ct.fail == 0,
 	      "budget: all committed (ok %u fail %u)", res.ct.ok, res.ct.fail);
 	CHECK_EQ(n1 - n0, N, "budget: the kernel holds them all");
+	CHECK_EQ(a.opens, 1,
+		 "budget: no related flow, so the cache is walked once");
 	CHECK(res.sends > 20 && res.msgs >= N,
 	      "budget: many requests per sendmsg (%lu in %lu)", res.msgs,
 	      res.sends);
