@@ -160,10 +160,8 @@ void sync_bulk_start(void)
 {
 	if (!sc.cache[SC_INT_CT]) {
 		/* DisableInternalCache: the kernel table is the cache, each
-		 * entry sent as new (1.4.7); read in one turn, like -R */
-		sc.kernel_bulk = true;
-		evsrc_resync(false);
-		sc.kernel_bulk = false;
+		 * entry sent as new (1.4.7), a dump read in steps */
+		evsrc_resync(CTD_DUMP_BULK, false, -1);
 		return;
 	}
 	sc.bulk = 1;
@@ -529,9 +527,9 @@ static void on_exp_event(const struct exp *e, enum ct_event ev)
 	local_exp(e, ev, !ctd.own_event);
 }
 
-static void on_exp_resync(const struct exp *e)
+static void on_exp_resync(const struct exp *e, enum ctd_dump use)
 {
-	local_exp(e, CT_EV_UPDATE, !sc.quiet);
+	local_exp(e, CT_EV_UPDATE, use != CTD_DUMP_QUIET);
 }
 
 static void on_event(const struct ct *ct, enum ct_event ev)
@@ -541,10 +539,12 @@ static void on_event(const struct ct *ct, enum ct_event ev)
 }
 
 /* A dump entry: quiet while populating (start-up, -R), else sent as
- * 1.4.7 sends what an overrun resync finds. */
-static void on_resync(const struct ct *ct)
+ * 1.4.7 sends what an overrun resync finds, or a bulk send's. */
+static void on_resync(const struct ct *ct, enum ctd_dump use)
 {
-	local_ct(ct, CT_EV_UPDATE, !sc.quiet);
+	sc.kernel_bulk = use == CTD_DUMP_BULK;
+	local_ct(ct, CT_EV_UPDATE, use != CTD_DUMP_QUIET);
+	sc.kernel_bulk = false;
 }
 
 /* Purge after a resync: what the dump did not show is gone from the
@@ -656,8 +656,6 @@ static int sync_init(void)
 	if (sc.m->init && sc.m->init() < 0)
 		goto fail;
 	sc.mode_up = true;
-	/* the start-up dump (evsrc_init) only populates */
-	sc.quiet = true;
 	sc.startup_resync = sc.cs->startup_resync;
 	sync_core_kick();
 	return 0;
@@ -704,12 +702,7 @@ static void sync_fini(void)
 	sync_fini_core();
 }
 
-/* Called once the start-up dump is in: from now on dumps send. */
-static void after_turn(void)
-{
-	sc.quiet = false;
-	end_turn();
-}
+
 
 const struct ctd_mode ctd_sync_mode = {
 	.name = "sync",
@@ -722,5 +715,5 @@ const struct ctd_mode ctd_sync_mode = {
 	.on_exp_event = on_exp_event,
 	.on_exp_resync = on_exp_resync,
 	.on_request = sync_request,
-	.end_turn = after_turn,
+	.end_turn = end_turn,
 };

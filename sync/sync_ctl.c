@@ -294,7 +294,7 @@ static void on_purge_timer(void *data)
 {
 	(void)data;
 	log_notice("flushing kernel conntrack table (scheduled)");
-	evsrc_flush_kernel();
+	ctl_flush_kernel(-1);
 	sync_flush_cache(SC_F_INT);
 }
 
@@ -496,22 +496,23 @@ static void flush_caches(unsigned int which, const char *msg)
 	sync_flush_cache(which);
 }
 
-static void resync_master(bool ct, bool exp)
+/* The client waits for the end of the last dump, as 1.4.7's does for
+ * its one-turn resync. */
+static void resync_master(bool ct, bool exp, int fd)
 {
+	exp = exp && sc.cache[SC_INT_EXP];
 	if (!sc.cache[SC_INT_CT]) {
 		log_notice("resync is unsupported in this mode");
 		return;
 	}
-	sc.quiet = true;
 	if (ct) {
 		log_notice("resync with master conntrack table");
-		evsrc_resync(false);
+		evsrc_resync(CTD_DUMP_QUIET, false, exp ? -1 : fd);
 	}
-	if (exp && sc.cache[SC_INT_EXP]) {
+	if (exp) {
 		log_notice("resync with master expect table");
-		evsrc_resync_exp();
+		evsrc_resync_exp(CTD_DUMP_QUIET, fd);
 	}
-	sc.quiet = false;
 }
 
 bool sync_request(int code, struct out *o, int fd)
@@ -568,13 +569,13 @@ bool sync_request(int code, struct out *o, int fd)
 		flush_caches(SC_F_EXT, "flushing external cache");
 		return true;
 	case CTL_CT_RESYNC_MASTER:
-		resync_master(true, false);
+		resync_master(true, false, fd);
 		return true;
 	case CTL_EXP_RESYNC_MASTER:
-		resync_master(false, true);
+		resync_master(false, true, fd);
 		return true;
 	case CTL_ALL_RESYNC_MASTER:
-		resync_master(true, true);
+		resync_master(true, true, fd);
 		return true;
 	case CTL_SEND_BULK:
 		log_notice("sending bulk update");

@@ -41,8 +41,7 @@ struct sync_core {
 	const struct conf_sync *cs;
 	const struct sync_mode *m;
 	bool mode_up;
-	bool quiet;		/* dump entries populate only */
-	bool kernel_bulk;	/* dump entries are a bulk send's */
+	bool kernel_bulk;	/* the dump entry is a bulk send's */
 	bool purging;		/* a purging dump is being read */
 	bool sweep;		/* its sweep goes on, sweep_cur */
 	uint64_t sweep_cur;
