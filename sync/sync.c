@@ -11,9 +11,11 @@
  *    mode's flush, and the datagram being filled goes out.
  * Control requests of sync mode are answered in sync_ctl.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/conf.h"
 #include "lib/err.h"
@@ -239,12 +241,27 @@ static bool flush_step(void)
 		else
 			sc.flushing &= ~(1u << i);
 	}
+	/* the -f client waits for the end, as 1.4.7's one-turn flush */
+	if (!sc.flushing && sc.flush_client >= 0) {
+		close(sc.flush_client);
+		sc.flush_client = -1;
+	}
 	return more;
 }
 
-void sync_flush_cache(unsigned int which)
+void sync_flush_cache(unsigned int which, int client)
 {
-	sc.flushing |= which;
+	unsigned int i;
+
+	/* a disabled cache has nothing to flush (its bit would stay) */
+	for (i = 0; i < SC_NCACHES; i++)
+		if (sc.cache[i] && (which & (1u << i)))
+			sc.flushing |= 1u << i;
+	if (client >= 0) {
+		if (sc.flush_client >= 0)
+			close(sc.flush_client);	/* answered as it was */
+		sc.flush_client = fcntl(client, F_DUPFD_CLOEXEC, 0);
+	}
 	sync_core_kick();
 }
 
@@ -607,6 +624,7 @@ static int sync_init(void)
 	int failed = -1;
 
 	memset(&sc, 0, sizeof(sc));
+	sc.flush_client = -1;
 	sc.cs = &ctd.conf->sync;
 	sc.m = pick_mode(sc.cs);
 	sc.seq = (uint32_t)time(NULL);
@@ -695,6 +713,9 @@ void sync_fini_core(void)
 		sc.chans = NULL;
 	}
 	timer_del(&sc.wake);
+	if (sc.flush_client >= 0)
+		close(sc.flush_client);
+	sc.flush_client = -1;
 }
 
 static void sync_fini(void)

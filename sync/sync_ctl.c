@@ -295,7 +295,7 @@ static void on_purge_timer(void *data)
 	(void)data;
 	log_notice("flushing kernel conntrack table (scheduled)");
 	ctl_flush_kernel(-1);
-	sync_flush_cache(SC_F_INT);
+	sync_flush_cache(SC_F_INT, -1);
 }
 
 static void reset_timers(void)
@@ -488,12 +488,12 @@ static void commit(int fd, enum commit_what what)
 
 /* ---- dispatch -------------------------------------------------------- */
 
-static void flush_caches(unsigned int which, const char *msg)
+static void flush_caches(unsigned int which, const char *msg, int fd)
 {
 	log_notice("%s", msg);
 	if (which & SC_F_INT)
 		cancel_purge();
-	sync_flush_cache(which);
+	sync_flush_cache(which, fd);
 }
 
 /* The client waits for the end of the last dump, as 1.4.7's does for
@@ -560,13 +560,13 @@ bool sync_request(int code, struct out *o, int fd)
 		return true;	/* FT-FW's, answered by the mode */
 	case CTL_CT_FLUSH_CACHE:
 	case CTL_ALL_FLUSH_CACHE:
-		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches");
+		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches", fd);
 		return true;
 	case CTL_CT_FLUSH_INT_CACHE:
-		flush_caches(SC_F_INT, "flushing internal cache");
+		flush_caches(SC_F_INT, "flushing internal cache", fd);
 		return true;
 	case CTL_CT_FLUSH_EXT_CACHE:
-		flush_caches(SC_F_EXT, "flushing external cache");
+		flush_caches(SC_F_EXT, "flushing external cache", fd);
 		return true;
 	case CTL_CT_RESYNC_MASTER:
 		resync_master(true, false, fd);

@@ -61,6 +61,7 @@ struct sync_core {
 	int bulk;		/* 0 none, 1 ct, 2 exp */
 	uint64_t bulk_cur;
 	unsigned int flushing;	/* 1 << SC_* being flushed */
+	int flush_client;	/* -f's connection, closed at the end */
 	struct sync_bypass bypass;
 	struct sync_inject inject;
 	struct nl *inj;		/* DisableExternalCache */
@@ -72,7 +73,8 @@ extern struct sync_core sc;
 
 void sync_core_kick(void);
 void sync_fini_core(void);
-void sync_flush_cache(unsigned int which);
+/* which: SC_F_*; client: a connection answered at the end, or -1 */
+void sync_flush_cache(unsigned int which, int client);
 
 /* sync_ext.c */
 int ext_init(void);
