@@ -421,7 +421,11 @@ static void on_listen(struct ctd_fd *f, uint32_t events)
 	if (ctd_fd_add(&c->f) < 0) {
 		close(fd);
 		c->used = false;
+		return;
 	}
+	/* a client sends its request as it connects: answered now rather
+	 * than a loop turn (a step of some walk) later */
+	on_conn(&c->f, 0);
 }
 
 int ctl_server_init(const char *path)
