@@ -248,6 +248,7 @@ static int on_exp_msg(const struct nlmsghdr *nlh, bool own)
 }
 
 static void fresh_add(const struct ct *ct);
+static void seen_alive(const struct ct *ct);
 
 static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -278,6 +279,8 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 	fresh_add(&ct);
 	ctd.mode->on_event(&ct, ev);
 	ctd.own_event = false;
+	if (ev != CT_EV_DESTROY)
+		seen_alive(&ct);
 	return 0;
 }
 
@@ -398,6 +401,15 @@ static bool fresh_has(const struct ct *ct)
 	}
 	k = key64(ct);
 	return bsearch(&k, fresh, nfresh, sizeof(*fresh), cmp64) != NULL;
+}
+
+/* An event showed ct alive while a purging dump runs: not to be swept,
+ * even when the dump read its bucket before it was created. */
+static void seen_alive(const struct ct *ct)
+{
+	if (job_running && jobs[0].kind == JOB_CT && jobs[0].purge &&
+	    ctd.cache)
+		cache_mark(ctd.cache, ct, dump_gen);
 }
 
 struct step_ctx {
