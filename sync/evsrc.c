@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config/conf.h"
@@ -501,14 +500,6 @@ static void job_start(void)
 	}
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int read_some(struct step_ctx *d, unsigned int max, unsigned int *n)
 {
 	if (d->j->kind == JOB_EXP)
@@ -521,7 +512,7 @@ static int read_some(struct step_ctx *d, unsigned int max, unsigned int *n)
 static void on_dump_fd(struct ctd_fd *f, uint32_t events)
 {
 	struct step_ctx d = { &jobs[0], true };
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = timer_now_ns();
 	unsigned int i, n = 0;
 	int r;
 
@@ -539,7 +530,7 @@ static void on_dump_fd(struct ctd_fd *f, uint32_t events)
 		nfresh = 0;
 	d.check = false;
 	for (i = 1; r == 1 && n && i < STEP_DGRAMS &&
-	     mono_ns() - t0 < STEP_NS; i++)
+	     timer_now_ns() - t0 < STEP_NS; i++)
 		r = read_some(&d, 1, &n);
 	if (r != 1) {
 		job_end(r);

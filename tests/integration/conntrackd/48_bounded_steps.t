@@ -6,6 +6,8 @@
 #  - the start-up dump, -f internal, -R: answers show the internal cache
 #    partly filled (served between steps), then it holds every flow; the -R
 #    and -f clients return only once it is done (1.4.7's clients wait too);
+#  - -c on the peer (its external cache filled by -B): answered between
+#    commit steps (the median answer within 20 ms), every flow committed;
 #  - -F without a Filter: answered while the flush runs, the kernel empty
 #    when the client returns;
 #  - DisableInternalCache: -B (a bulk send read from a kernel dump) shows
@@ -97,6 +99,11 @@ partial() {
 	awk -v f="$1" -v n="$2" '{ split($3, v, ","); if (v[f] + 0 > 0 && v[f] + 0 < n + 0) c++ }
 		END { print c + 0 }' "$T_TMP/poll"
 }
+# median T0 T1: of the answers asked in [T0, T1]
+median() {
+	awk -v a="$1" -v b="$2" '$2 >= 0 && $1 >= a && $1 <= b { print $2 }' "$T_TMP/poll" |
+		sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", NR ? v[int((NR + 1) / 2)] : 999 }'
+}
 worst() { awk '$2 > w { w = $2 } END { printf "%.1f", w }' "$T_TMP/poll"; }
 # field NAME NS LABEL: the first number after LABEL in -s
 field() {
@@ -143,6 +150,19 @@ t_check "-R: the client returns once the internal cache holds $N (has $n)" [ "$n
 p=$(partial 1 "$N")
 ours_check "-R: -s answered between steps ($p answers saw a partial cache, worst $(worst) ms)" \
 	[ "$p" -ge 1 ]
+
+# -c: the peer's external cache (a bulk send) into its kernel
+ctd a "$A" -B >/dev/null 2>&1
+ext_n() { [ "$(cache_n b "$B" external)" = "$1" ]; }
+wait_for 60 ext_n "$N"
+poll_on b
+req b 46
+sleep 0.05; poll_off
+n=$(in_ns "$B" "$CT" -C)
+t_check "-c: the client returns once the peer's kernel holds $N (has $n)" [ "$n" = "$N" ]
+m=$(median "$t0" "$t1")
+ours_check "-c: -s answered between commit steps (median $m ms, worst $(worst) ms, commit $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)" \
+	awk -v m="$m" 'BEGIN { exit !(m < 20) }'
 
 poll_on a
 req a 43
@@ -195,8 +215,8 @@ ctd a "$A" -f internal >/dev/null 2>&1
 c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 sleep 1
 c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
-t_check "-f of the disabled internal cache leaves the daemon idle ($((c1 - c0)) ticks in 1 s)" \
-	[ -n "$c0" ] && [ $((c1 - c0)) -lt 30 ]
+t_check "-f of the disabled internal cache leaves the daemon idle ($((${c1:-0} - ${c0:-0})) ticks in 1 s)" \
+	test -n "$c0" -a "$((${c1:-0} - ${c0:-0}))" -lt 30
 ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
 wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
 [ "$old_max" -lt $((2 * N + 1000)) ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
