@@ -173,8 +173,13 @@ void sync_bulk_start(void)
 
 /* ---- the loop's pieces ---------------------------------------------- */
 
+/* Work left for the next turn: end_turn() must not push the wake-up
+ * back to the wheel's next tick. */
+static bool kicked;
+
 void sync_core_kick(void)
 {
+	kicked = true;
 	timer_add(&sc.wake, 0);
 }
 
@@ -271,6 +276,7 @@ static void end_turn(void)
 {
 	uint64_t now = sync_now_ms(), tick;
 
+	kicked = false;
 	if (sc.startup_resync) {
 		sc.startup_resync = false;
 		if (sc.m->request_resync)
@@ -288,9 +294,10 @@ static void end_turn(void)
 		sc.m->flush();
 	chans_flush(sc.chans);
 	sync_commit_step();
-	if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy() ||
-	    wheel_pending(&sc.wheel) > 0) {
-		if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy())
+	if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+	    sync_commit_busy() || wheel_pending(&sc.wheel) > 0) {
+		if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+		    sync_commit_busy())
 			timer_add(&sc.wake, 0);
 		else if (wheel_next(&sc.wheel, &tick))
 			timer_add(&sc.wake, tick > now ? tick - now : 0);

@@ -71,7 +71,6 @@ struct sync_core {
 
 extern struct sync_core sc;
 
-void sync_core_kick(void);
 void sync_fini_core(void);
 /* which: SC_F_*; client: a connection answered at the end, or -1 */
 void sync_flush_cache(unsigned int which, int client);
