@@ -16,6 +16,7 @@
 #include "lib/err.h"
 #include "netlink/bpf.h"
 #include "netlink/ct.h"
+#include "netlink/ct_batch.h"
 #include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/cache.h"
@@ -348,6 +349,8 @@ static bool job_running;	/* jobs[0] has started */
 static bool starting;		/* jobs queued now are the start-up's */
 static struct ctd_fd dump_fd;
 static uint32_t dump_gen;	/* of a purging dump with ctd.cache */
+static struct ct_batch *dels;	/* a flush through the Filter: deletes
+				 * go many per sendmsg */
 static uint64_t *fresh;		/* hashes of flows with an event */
 static size_t nfresh;
 static bool fresh_sorted;
@@ -426,7 +429,9 @@ static int on_dump(const struct ct *ct, enum ct_event ev, void *data)
 	if (d->check && fresh_has(ct))
 		return 0;
 	if (d->j->kind == JOB_FLUSH) {
-		ct_nl_delete(req_nl, ct);	/* gone meanwhile: fine */
+		if (ct_batch_full(dels))
+			ct_batch_flush(dels);
+		ct_batch_delete(dels, ct, NULL);
 		return 0;
 	}
 	ctd.mode->on_resync(ct, (enum ctd_dump)d->j->use);
@@ -458,11 +463,31 @@ static bool own_sweep(const struct job *j)
 	       ctd.mode->on_purge_begin;
 }
 
+/* A report of a delete: an entry gone meanwhile is fine. */
+static void on_del_report(uint32_t seq, int err, const struct ct *ct,
+			  void *data)
+{
+	(void)seq;
+	(void)err;
+	(void)ct;
+	(void)data;
+}
+
+static void dels_end(void)
+{
+	if (!dels)
+		return;
+	ct_batch_flush(dels);
+	ct_batch_free(dels);
+	dels = NULL;
+}
+
 static void job_end(int r)
 {
 	struct job j = jobs[0];
 
 	job_running = false;
+	dels_end();
 	nfresh = 0;
 	if (j.kind == JOB_CT) {
 		if (!j.startup)
@@ -492,8 +517,15 @@ static void job_start(void)
 			dump_gen = cache_sweep_begin(ctd.cache);
 		if (own_sweep(j))
 			ctd.mode->on_purge_begin();
-		r = j->kind == JOB_EXP ? exp_nl_dump_start(dump_nl, 0) :
-			ct_nl_dump_start(dump_nl, NULL);
+		r = 0;
+		if (j->kind == JOB_FLUSH && !(dels = ct_batch_new(req_nl,
+							   on_del_report,
+							   NULL)))
+			r = -ENOMEM;
+		if (r == 0)
+			r = j->kind == JOB_EXP ?
+			    exp_nl_dump_start(dump_nl, 0) :
+			    ct_nl_dump_start(dump_nl, NULL);
 		job_running = true;
 		if (r < 0)
 			job_end(r);
@@ -530,8 +562,13 @@ static void on_dump_fd(struct ctd_fd *f, uint32_t events)
 		nfresh = 0;
 	d.check = false;
 	for (i = 1; r == 1 && n && i < STEP_DGRAMS &&
-	     timer_now_ns() - t0 < STEP_NS; i++)
+	     timer_now_ns() - t0 < STEP_NS; i++) {
+		if (dels)
+			ct_batch_flush(dels);
 		r = read_some(&d, 1, &n);
+	}
+	if (dels)
+		ct_batch_flush(dels);
 	if (r != 1) {
 		job_end(r);
 		job_start();
@@ -700,6 +737,7 @@ void evsrc_fini(void)
 {
 	timer_del(&resync_timer);
 	timer_del(&poll_timer);
+	dels_end();
 	/* abandoned: the socket closes, the clients are answered */
 	while (njobs)
 		if (jobs[--njobs].client >= 0)
