@@ -142,9 +142,12 @@ musl-check:
 	@$(MAKE) --no-print-directory STATIC=1 O=$(O) LIBMNL_LIBS=-lmnl $(addprefix $(O)/static/,$(LIB_SRC:.c=.o) $(APP_SRC:.c=.o) applets/main.o) \
 	  && echo "musl-check: every object compiles with musl-gcc"
 
+# -MMD: a test that includes a source file (the fuzz targets' simulated
+# daemon) is rebuilt when that file changes.
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/t.h $(BUILD)/libctbox.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(BUILD)/libctbox.a $(LDLIBS_ALL)
+-include $(UNIT_BIN:=.d)
 
 # Test tools that are not tests themselves (used by integration tests).
 TEST_TOOLS := conf_check chan_tool commit_tool

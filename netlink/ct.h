@@ -48,6 +48,10 @@ int ct_nl_put_kfilter(struct nlmsghdr *nlh, size_t size,
  * everything it read and returns -EINTR. */
 int ct_nl_dump(struct nl *nl, enum ct_table table, bool zero,
 	       const struct ct_kfilter *kf, ct_cb cb, void *data);
+/* The main table's dump in steps (nl_dump_start/nl_dump_step). */
+int ct_nl_dump_start(struct nl *nl, const struct ct_kfilter *kf);
+int ct_nl_dump_step(struct nl *nl, unsigned int max, ct_cb cb, void *data,
+		    unsigned int *nread);
 int ct_nl_get(struct nl *nl, const struct ct *tmpl, ct_cb cb, void *data);
 int ct_nl_create(struct nl *nl, const struct ct *ct, uint16_t flags);
 int ct_nl_delete(struct nl *nl, const struct ct *ct);

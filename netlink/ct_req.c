@@ -28,20 +28,19 @@ static int on_ct(const struct nlmsghdr *nlh, void *data)
 	return d->cb(&ct, ct_nl_event(nlh), d->data);
 }
 
-int ct_nl_dump(struct nl *nl, enum ct_table table, bool zero,
-	       const struct ct_kfilter *kf, ct_cb cb, void *data)
+static struct nlmsghdr *dump_req(struct nl *nl, enum ct_table table,
+				 bool zero, const struct ct_kfilter *kf,
+				 int *err)
 {
 	static const uint16_t types[] = {
 		[CT_TABLE_CONNTRACK] = IPCTNL_MSG_CT_GET,
 		[CT_TABLE_DYING] = IPCTNL_MSG_CT_GET_DYING,
 		[CT_TABLE_UNCONFIRMED] = IPCTNL_MSG_CT_GET_UNCONFIRMED,
 	};
-	struct dump_ctx d = { cb, data };
 	struct nlmsghdr *nlh;
 	size_t size;
 	void *buf = nl_req_buf(nl, &size);
 	uint16_t type = types[table];
-	int r;
 
 	if (table == CT_TABLE_CONNTRACK && zero)
 		type = IPCTNL_MSG_CT_GET_CTRZERO;
@@ -49,9 +48,39 @@ int ct_nl_dump(struct nl *nl, enum ct_table table, bool zero,
 			   kf ? kf->family : 0, 0, 0);
 	/* Only the main table's dump knows filters. */
 	if (kf && table == CT_TABLE_CONNTRACK &&
-	    (r = ct_nl_put_kfilter(nlh, size, kf)) < 0)
+	    (*err = ct_nl_put_kfilter(nlh, size, kf)) < 0)
+		return NULL;
+	return nlh;
+}
+
+int ct_nl_dump(struct nl *nl, enum ct_table table, bool zero,
+	       const struct ct_kfilter *kf, ct_cb cb, void *data)
+{
+	struct dump_ctx d = { cb, data };
+	int r = 0;
+	struct nlmsghdr *nlh = dump_req(nl, table, zero, kf, &r);
+
+	if (!nlh)
 		return r;
 	return nl_request(nl, nlh, on_ct, &d);
+}
+
+int ct_nl_dump_start(struct nl *nl, const struct ct_kfilter *kf)
+{
+	int r = 0;
+	struct nlmsghdr *nlh = dump_req(nl, CT_TABLE_CONNTRACK, false, kf, &r);
+
+	if (!nlh)
+		return r;
+	return nl_dump_start(nl, nlh);
+}
+
+int ct_nl_dump_step(struct nl *nl, unsigned int max, ct_cb cb, void *data,
+		    unsigned int *nread)
+{
+	struct dump_ctx d = { cb, data };
+
+	return nl_dump_step(nl, max, on_ct, &d, nread);
 }
 
 int ct_nl_get(struct nl *nl, const struct ct *tmpl, ct_cb cb, void *data)

@@ -198,14 +198,30 @@ static int on_exp(const struct nlmsghdr *nlh, void *data)
 	return c->cb(&e, exp_nl_event(nlh), c->data);
 }
 
+static struct nlmsghdr *exp_dump_req(struct nl *nl, uint8_t family)
+{
+	return nl_put_nfmsg(nl_req_buf(nl, NULL), NFNL_SUBSYS_CTNETLINK_EXP,
+			    IPCTNL_MSG_EXP_GET, NLM_F_DUMP, family, 0, 0);
+}
+
 int exp_nl_dump(struct nl *nl, uint8_t family, exp_cb cb, void *data)
 {
 	struct exp_ctx c = { cb, data };
-	struct nlmsghdr *nlh;
 
-	nlh = nl_put_nfmsg(nl_req_buf(nl, NULL), NFNL_SUBSYS_CTNETLINK_EXP,
-			   IPCTNL_MSG_EXP_GET, NLM_F_DUMP, family, 0, 0);
-	return nl_request(nl, nlh, on_exp, &c);
+	return nl_request(nl, exp_dump_req(nl, family), on_exp, &c);
+}
+
+int exp_nl_dump_start(struct nl *nl, uint8_t family)
+{
+	return nl_dump_start(nl, exp_dump_req(nl, family));
+}
+
+int exp_nl_dump_step(struct nl *nl, unsigned int max, exp_cb cb, void *data,
+		     unsigned int *nread)
+{
+	struct exp_ctx c = { cb, data };
+
+	return nl_dump_step(nl, max, on_exp, &c, nread);
 }
 
 static int request(struct nl *nl, uint16_t type, uint16_t flags,

@@ -28,6 +28,10 @@ struct nlmsghdr *exp_nl_build(void *buf, size_t size, uint16_t type,
 
 /* family 0 dumps every family (1.4.7 defaults to AF_INET). */
 int exp_nl_dump(struct nl *nl, uint8_t family, exp_cb cb, void *data);
+/* The same in steps (nl_dump_start/nl_dump_step). */
+int exp_nl_dump_start(struct nl *nl, uint8_t family);
+int exp_nl_dump_step(struct nl *nl, unsigned int max, exp_cb cb, void *data,
+		     unsigned int *nread);
 /* The kernel looks the expectation up by e->tuple (or, when absent, by
  * e->master: 1.4.7 sends its -s/-d tuple there). */
 int exp_nl_get(struct nl *nl, const struct exp *e, exp_cb cb, void *data);

@@ -30,6 +30,12 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	struct nl_rx_stats st;
+	/* the dump being read in steps (nl_dump_start) */
+	struct {
+		uint32_t seq;
+		bool active, intr, cut;
+		int stop;
+	} dump;
 	char ext_ack[128];
 	/* 8-byte aligned so that nlmsghdr and u64 attributes can be read in place */
 	_Alignas(8) char rx[NL_RCVBUF_SIZE];
@@ -267,45 +273,135 @@ static int walk(struct nl *nl, const char *buf, size_t len, uint32_t seq,
 	return 0;
 }
 
-int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
-{
-	bool want_ack = req->nlmsg_flags & NLM_F_ACK;
-	bool intr = false, cut = false;
-	int stop = 0, ret;
+/* The state of one request's replies being read. */
+struct reply {
+	uint32_t seq;
+	bool want_ack, intr, cut;
+	int stop;
+};
 
+/* Read and walk one datagram of the replies to r.  1 when the request is
+ * complete, 0 to read on, -EAGAIN when nothing is queued (non-blocking),
+ * or -errno (the request is over). */
+static int read_one(struct nl *nl, struct reply *r, int flags, nl_msg_cb cb,
+		    void *data)
+{
+	for (;;) {
+		/* After a cut datagram the end of the reply may have been in
+		 * it: read on only what is already there. */
+		ssize_t n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx),
+					   flags | (r->cut ? MSG_DONTWAIT : 0),
+					   &nl->st);
+		int ret;
+
+		if (n == -EINTR)
+			continue;
+		if (n == -EMSGSIZE) {
+			r->cut = true;
+			if (r->stop >= 0)
+				r->stop = -EMSGSIZE;
+			continue;
+		}
+		if (r->cut && (n == -EAGAIN || n == -EWOULDBLOCK))
+			return 1;
+		if (n == -EWOULDBLOCK)
+			return -EAGAIN;
+		if (n < 0)
+			return (int)n;
+		ret = walk(nl, nl->rx, (size_t)n, r->seq, cb, data,
+			   r->want_ack, &r->intr, &r->stop);
+		if (ret < 0)
+			return r->stop < 0 ? r->stop : ret;
+		return ret;
+	}
+}
+
+/* What a finished request returns. */
+static int reply_result(const struct reply *r)
+{
+	if (r->stop)
+		return r->stop;
+	return r->intr ? -EINTR : 0;
+}
+
+static int send_req(struct nl *nl, struct nlmsghdr *req)
+{
 	req->nlmsg_seq = nl_next_seq(nl);
 	req->nlmsg_pid = 0;
 	nl->ext_ack[0] = '\0';
 	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
 		return -errno;
-	for (;;) {
-		/* After a cut datagram the end of the reply may have been in
-		 * it: read on only what is already there. */
-		ssize_t n = nl_recv_kernel(nl_fd(nl), nl->rx, sizeof(nl->rx),
-					   cut ? MSG_DONTWAIT : 0, &nl->st);
+	return 0;
+}
 
-		if (n == -EINTR)
-			continue;
-		if (n == -EMSGSIZE) {
-			cut = true;
-			if (stop >= 0)
-				stop = -EMSGSIZE;
-			continue;
-		}
-		if (cut && (n == -EAGAIN || n == -EWOULDBLOCK))
+int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
+{
+	struct reply r = { 0, req->nlmsg_flags & NLM_F_ACK, false, false, 0 };
+	int ret = send_req(nl, req);
+
+	if (ret < 0)
+		return ret;
+	r.seq = req->nlmsg_seq;
+	while ((ret = read_one(nl, &r, 0, cb, data)) == 0)
+		;
+	if (ret < 0)
+		return ret;
+	return reply_result(&r);
+}
+
+int nl_dump_start(struct nl *nl, struct nlmsghdr *req)
+{
+	int r;
+
+	if (nl->dump.active)
+		return -EBUSY;
+	r = send_req(nl, req);
+	if (r < 0)
+		return r;
+	memset(&nl->dump, 0, sizeof(nl->dump));
+	nl->dump.seq = req->nlmsg_seq;
+	nl->dump.active = true;
+	return 0;
+}
+
+bool nl_dump_active(const struct nl *nl)
+{
+	return nl->dump.active;
+}
+
+int nl_dump_step(struct nl *nl, unsigned int max, nl_msg_cb cb, void *data,
+		 unsigned int *nread)
+{
+	struct reply r = {
+		nl->dump.seq, false, nl->dump.intr, nl->dump.cut,
+		nl->dump.stop,
+	};
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!nl->dump.active)
+		return -ENOENT;
+	while (n < max) {
+		ret = read_one(nl, &r, MSG_DONTWAIT, cb, data);
+		if (ret == -EAGAIN) {
+			ret = 0;
 			break;
-		if (n < 0)
-			return (int)n;
-		ret = walk(nl, nl->rx, (size_t)n, req->nlmsg_seq, cb, data,
-			   want_ack, &intr, &stop);
-		if (ret < 0)
-			return stop < 0 ? stop : ret;
-		if (ret > 0)
+		}
+		n++;
+		if (ret != 0)
 			break;
 	}
-	if (stop)
-		return stop;
-	return intr ? -EINTR : 0;
+	if (nread)
+		*nread = n;
+	nl->dump.intr = r.intr;
+	nl->dump.cut = r.cut;
+	nl->dump.stop = r.stop;
+	if (ret == 0)
+		return 1;
+	nl->dump.active = false;
+	if (ret < 0)
+		return ret;
+	return reply_result(&r);
 }
 
 int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data)

@@ -49,6 +49,19 @@ void *nl_req_buf(struct nl *nl, size_t *len);
  * their end, so that the socket is ready for the next request. */
 int nl_request(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data);
 
+/* A dump read in steps, so that a caller with other work (an event loop)
+ * never waits for a whole table: nl_dump_start() sends the request (one
+ * dump at a time per socket: -EBUSY), then each nl_dump_step() reads at
+ * most max datagrams without blocking (*nread: how many it read) and
+ * hands their messages to cb as nl_request() does.  Returns 1 while the
+ * dump goes on (the socket becomes readable when there is more), then
+ * what nl_request() would have returned: 0, -EINTR for an interrupted
+ * dump, cb's value or -errno.  Closing the socket abandons a dump. */
+int nl_dump_start(struct nl *nl, struct nlmsghdr *req);
+int nl_dump_step(struct nl *nl, unsigned int max, nl_msg_cb cb, void *data,
+		 unsigned int *nread);
+bool nl_dump_active(const struct nl *nl);
+
 /* Receive and dispatch one datagram of a subscribed (event) socket.
  * Returns the number of messages handled, or -errno (-ENOBUFS on overrun,
  * -EAGAIN on a non-blocking socket with nothing queued, -EMSGSIZE for a

@@ -192,6 +192,23 @@ static void dump_child(void *data)
 			"%s", err_str(-r));
 }
 
+/* The whole-table flush takes seconds at a million flows: made in a
+ * child, which alone keeps the client's connection, so the client waits
+ * for the end as 1.4.7's does while the daemon goes on. */
+static void flush_child(void *data)
+{
+	ctl_close_others(*(const int *)data);
+	evsrc_flush_kernel(-1);
+}
+
+void ctl_flush_kernel(int fd)
+{
+	if (!evsrc_flush_whole() || ctd_fork(flush_child, &fd) < 0)
+		evsrc_flush_kernel(fd);
+	else
+		evsrc_stats.flush_kernel++;
+}
+
 static void dump_cache(int fd, bool xml)
 {
 	struct dump_args a = { fd, xml };
@@ -299,12 +316,13 @@ void ctl_handle(int code, int fd)
 	case CTL_CT_FLUSH_MASTER:
 	case CTL_ALL_FLUSH_MASTER:
 		log_notice("flushing kernel conntrack table");
-		evsrc_flush_kernel();
+		ctl_flush_kernel(fd);
 		break;
 	case CTL_CT_RESYNC_MASTER:
 	case CTL_ALL_RESYNC_MASTER:
+		/* the client waits for the end, as 1.4.7's */
 		log_notice("resync with master conntrack table");
-		evsrc_resync(false);
+		evsrc_resync(CTD_DUMP_QUIET, false, fd);
 		break;
 	case CTL_EXP_FLUSH_MASTER:
 	case CTL_EXP_RESYNC_MASTER:
@@ -403,7 +421,11 @@ static void on_listen(struct ctd_fd *f, uint32_t events)
 	if (ctd_fd_add(&c->f) < 0) {
 		close(fd);
 		c->used = false;
+		return;
 	}
+	/* a client sends its request as it connects: answered now rather
+	 * than a loop turn (a step of some walk) later */
+	on_conn(&c->f, 0);
 }
 
 int ctl_server_init(const char *path)

@@ -71,5 +71,8 @@ struct cache_stats;
 void ctl_print_cache(struct out *o, const char *name,
 		     const struct cache_stats *s, unsigned int count);
 
+/* -F: the kernel table flushed; fd (or -1) answered once it is done. */
+void ctl_flush_kernel(int fd);
+
 #endif
 

@@ -364,11 +364,13 @@ static int daemonize(void)
 	return 0;
 }
 
-static void loop(const sigset_t *wait_mask)
+/* Until asked to stop; with startup, only until the start-up dump of the
+ * kernel table (read in steps, the control socket served) is in. */
+static void loop(const sigset_t *wait_mask, bool startup)
 {
 	struct epoll_event ev[EPOLL_BATCH];
 
-	while (!ctd.quit) {
+	while (!ctd.quit && (!startup || evsrc_busy())) {
 		int i, n;
 
 		n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, timer_next_ms(),
@@ -457,6 +459,9 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	r = 1;
 	if (evsrc_init() < 0)
 		goto out_ctl;
+	loop(&wait_mask, true);
+	if (ctd.quit)
+		goto stop;
 	log_notice("initialization completed");
 	if (daemon_mode) {
 		if (daemonize() < 0)
@@ -468,7 +473,8 @@ int ctd_run(const struct conf *conf, bool daemon_mode)
 	lock_write_pid();
 	ctd_notify("READY=1");
 	watchdog_setup();
-	loop(&wait_mask);
+	loop(&wait_mask, false);
+stop:
 	log_notice("---- shutdown received ----");
 	ctd_notify("STOPPING=1");
 	r = 0;

@@ -21,6 +21,13 @@ struct ctd_fd {
 	void (*fn)(struct ctd_fd *f, uint32_t events);
 };
 
+/* What the entries of a kernel dump are for. */
+enum ctd_dump {
+	CTD_DUMP_QUIET,		/* the cache learns them (start-up, -R) */
+	CTD_DUMP_NEWS,		/* they are news (overrun resync, polling) */
+	CTD_DUMP_BULK,		/* a bulk send of the kernel table */
+};
+
 /* What a running mode does (stats today, the sync modes later). */
 struct ctd_mode {
 	const char *name;
@@ -29,7 +36,7 @@ struct ctd_mode {
 	/* an event of the kernel, after the Filter */
 	void (*on_event)(const struct ct *ct, enum ct_event ev);
 	/* an entry of a resync dump (overrun, polling, -R), after the Filter */
-	void (*on_resync)(const struct ct *ct);
+	void (*on_resync)(const struct ct *ct, enum ctd_dump use);
 	/* an entry the kernel no longer has, about to leave the cache */
 	void (*on_purge)(const struct ct *ct, uint32_t created);
 	/* a control request: true when the mode answered it */
@@ -43,7 +50,7 @@ struct ctd_mode {
 	/* expectations (sync mode with ExpectationSync; may be NULL): an
 	 * event, and an entry of a dump */
 	void (*on_exp_event)(const struct exp *e, enum ct_event ev);
-	void (*on_exp_resync)(const struct exp *e);
+	void (*on_exp_resync)(const struct exp *e, enum ctd_dump use);
 	/* the end of every loop turn (may be NULL): send what was queued */
 	void (*end_turn)(void);
 };

@@ -12,14 +12,17 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/conf.h"
 #include "lib/err.h"
 #include "netlink/bpf.h"
 #include "netlink/ct.h"
+#include "netlink/ct_batch.h"
 #include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/cache.h"
+#include "sync/ctkey.h"
 #include "sync/daemon.h"
 #include "sync/evpace.h"
 #include "sync/evsrc.h"
@@ -190,7 +193,7 @@ static int rcvbuf_now(void)
 static void on_resync_timer(void *data)
 {
 	(void)data;
-	evsrc_resync(true);
+	evsrc_resync(CTD_DUMP_NEWS, true, -1);
 }
 
 /* The kernel dropped events: grow the buffer (up to the configured
@@ -249,6 +252,9 @@ static int on_exp_msg(const struct nlmsghdr *nlh, bool own)
 	return 0;
 }
 
+static void fresh_add(const struct ct *ct);
+static void seen_alive(const struct ct *ct);
+
 static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 {
 	enum ct_event ev = ct_nl_event(nlh);
@@ -275,8 +281,11 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	}
 	ctd.own_event = own == 1;
+	fresh_add(&ct);
 	ctd.mode->on_event(&ct, ev);
 	ctd.own_event = false;
+	if (ev != CT_EV_DESTROY)
+		seen_alive(&ct);
 	return 0;
 }
 
@@ -332,21 +341,142 @@ static void on_pace_timer(void *data)
 	on_event_fd(&ev_fd, EPOLLIN);
 }
 
-struct dump_ctx {
-	uint32_t gen;
-	bool mark;
+/* ---- dumps of the kernel tables, read in steps ------------------------
+ *
+ * A dump of a million flows takes seconds: it is read a few milliseconds
+ * at a time from the loop (the dump socket is in the loop; it is readable
+ * while the dump goes on), so the channels, their timers and the control
+ * socket are served in between.  One dump at a time on dump_nl: the rest
+ * wait in a short queue.
+ *
+ * Events and dump entries then interleave.  The kernel fills the next dump
+ * datagram as the previous one is read, so the first datagram a step
+ * reads may predate events handled since the last step: an entry of it
+ * whose flow had an event meanwhile is older news and is skipped (a
+ * destroyed flow would come back otherwise).  Within a step no events are
+ * handled, so only that first datagram needs the check. */
+
+/* Time one step may take, and datagrams at most (each ~100 flows). */
+#define STEP_NS		(3 * 1000 * 1000)
+#define STEP_DGRAMS	64
+#define MAX_JOBS	8
+/* Flows with an event between two steps that are remembered; beyond, an
+ * entry is not checked (a whole loop turn of events is far less). */
+#define FRESH_MAX	65536
+
+enum job_kind { JOB_CT, JOB_EXP, JOB_FLUSH };
+
+struct job {
+	uint8_t kind;		/* enum job_kind */
+	uint8_t use;		/* enum ctd_dump */
+	bool purge;
+	bool startup;		/* the start-up dump: not counted */
+	int client;		/* answered (closed) at the end, or -1 */
+};
+
+static struct job jobs[MAX_JOBS];
+static unsigned int njobs;
+static bool job_running;	/* jobs[0] has started */
+static bool starting;		/* jobs queued now are the start-up's */
+static struct ctd_fd dump_fd;
+static uint32_t dump_gen;	/* of a purging dump with ctd.cache */
+static struct ct_batch *dels;	/* a flush through the Filter: deletes
+				 * go many per sendmsg */
+static uint64_t *fresh;		/* hashes of flows with an event */
+static size_t nfresh;
+static bool fresh_sorted;
+static uint32_t fresh_seed[2];
+
+static uint64_t key64(const struct ct *ct)
+{
+	struct ctkey k;
+
+	ctkey_of(&k, &ct->orig, ct_has(ct, CT_A_ZONE) ? ct->zone : 0);
+	return (uint64_t)ctkey_hash(fresh_seed[0], &k) << 32 |
+	       ctkey_hash(fresh_seed[1], &k);
+}
+
+static bool fresh_wanted(void)
+{
+	return job_running && jobs[0].kind == JOB_CT;
+}
+
+/* An event of ct was handed to the mode while a dump runs. */
+static void fresh_add(const struct ct *ct)
+{
+	if (!fresh_wanted() || nfresh >= FRESH_MAX)
+		return;
+	if (!fresh) {
+		fresh = malloc(FRESH_MAX * sizeof(*fresh));
+		if (!fresh)
+			return;
+	}
+	fresh[nfresh++] = key64(ct);
+	fresh_sorted = false;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool fresh_has(const struct ct *ct)
+{
+	uint64_t k;
+
+	if (!nfresh)
+		return false;
+	if (!fresh_sorted) {
+		qsort(fresh, nfresh, sizeof(*fresh), cmp64);
+		fresh_sorted = true;
+	}
+	k = key64(ct);
+	return bsearch(&k, fresh, nfresh, sizeof(*fresh), cmp64) != NULL;
+}
+
+/* An event showed ct alive while a purging dump runs: not to be swept,
+ * even when the dump read its bucket before it was created. */
+static void seen_alive(const struct ct *ct)
+{
+	if (job_running && jobs[0].kind == JOB_CT && jobs[0].purge &&
+	    ctd.cache)
+		cache_mark(ctd.cache, ct, dump_gen);
+}
+
+struct step_ctx {
+	const struct job *j;
+	bool check;		/* the step's first datagram */
 };
 
 static int on_dump(const struct ct *ct, enum ct_event ev, void *data)
 {
-	struct dump_ctx *d = data;
+	struct step_ctx *d = data;
 
 	(void)ev;
 	if (!evsrc_filter(&ctd.conf->general.filter, ct))
 		return 0;
-	ctd.mode->on_resync(ct);
-	if (d->mark && ctd.cache)
-		cache_mark(ctd.cache, ct, d->gen);
+	if (d->check && fresh_has(ct))
+		return 0;
+	if (d->j->kind == JOB_FLUSH) {
+		if (ct_batch_full(dels))
+			ct_batch_flush(dels);
+		ct_batch_delete(dels, ct, NULL);
+		return 0;
+	}
+	ctd.mode->on_resync(ct, (enum ctd_dump)d->j->use);
+	if (d->j->purge && ctd.cache)
+		cache_mark(ctd.cache, ct, dump_gen);
+	return 0;
+}
+
+static int on_exp_dump(const struct exp *e, enum ct_event ev, void *data)
+{
+	struct step_ctx *d = data;
+
+	(void)ev;
+	ctd.mode->on_exp_resync(e, (enum ctd_dump)d->j->use);
 	return 0;
 }
 
@@ -357,65 +487,197 @@ static void on_sweep(const struct ct *ct, uint32_t created, void *data)
 		ctd.mode->on_purge(ct, created);
 }
 
-int evsrc_resync(bool purge)
+/* A mode with caches of its own sweeps them itself. */
+static bool own_sweep(const struct job *j)
 {
-	struct dump_ctx d = { 0, purge && ctd.cache };
+	return j->kind == JOB_CT && j->purge && !ctd.cache &&
+	       ctd.mode->on_purge_begin;
+}
+
+/* A report of a delete: an entry gone meanwhile is fine. */
+static void on_del_report(uint32_t seq, int err, const struct ct *ct,
+			  void *data)
+{
+	(void)seq;
+	(void)err;
+	(void)ct;
+	(void)data;
+}
+
+static void dels_end(void)
+{
+	if (!dels)
+		return;
+	ct_batch_flush(dels);
+	ct_batch_free(dels);
+	dels = NULL;
+}
+
+static void job_end(int r)
+{
+	struct job j = jobs[0];
+
+	job_running = false;
+	dels_end();
+	nfresh = 0;
+	if (j.kind == JOB_CT) {
+		if (!j.startup)
+			evsrc_stats.resync++;
+		/* an interrupted dump may have missed entries: purge nothing */
+		if (r == 0 && j.purge && ctd.cache)
+			cache_sweep(ctd.cache, dump_gen, on_sweep, NULL);
+		if (own_sweep(&j))
+			ctd.mode->on_purge_end(r == 0);
+		if (j.startup && r < 0 && r != -EINTR)
+			log_warn("can't dump the kernel conntrack table: %s",
+				 err_str(-r));
+	}
+	if (j.client >= 0)
+		close(j.client);
+	memmove(jobs, jobs + 1, --njobs * sizeof(jobs[0]));
+}
+
+/* Start the first queued job; a job that cannot start ends at once. */
+static void job_start(void)
+{
+	while (njobs && !job_running) {
+		struct job *j = &jobs[0];
+		int r;
+
+		if (j->kind == JOB_CT && j->purge && ctd.cache)
+			dump_gen = cache_sweep_begin(ctd.cache);
+		if (own_sweep(j))
+			ctd.mode->on_purge_begin();
+		r = 0;
+		if (j->kind == JOB_FLUSH && !(dels = ct_batch_new(req_nl,
+							   on_del_report,
+							   NULL)))
+			r = -ENOMEM;
+		if (r == 0)
+			r = j->kind == JOB_EXP ?
+			    exp_nl_dump_start(dump_nl, 0) :
+			    ct_nl_dump_start(dump_nl, NULL);
+		job_running = true;
+		if (r < 0)
+			job_end(r);
+	}
+}
+
+static int read_some(struct step_ctx *d, unsigned int max, unsigned int *n)
+{
+	if (d->j->kind == JOB_EXP)
+		return exp_nl_dump_step(dump_nl, max, on_exp_dump, d, n);
+	return ct_nl_dump_step(dump_nl, max, on_dump, d, n);
+}
+
+/* One step of the running dump: its first datagram checked against the
+ * events handled since the last step, then more for STEP_NS at most. */
+static void on_dump_fd(struct ctd_fd *f, uint32_t events)
+{
+	struct step_ctx d = { &jobs[0], true };
+	uint64_t t0 = timer_now_ns();
+	unsigned int i, n = 0;
 	int r;
 
-	/* a mode with caches of its own sweeps them itself */
-	bool own = purge && !ctd.cache && ctd.mode->on_purge_begin;
+	(void)events;
+	if (!job_running) {
+		/* what an abandoned dump left: read and dropped */
+		char buf[256];
 
-	if (d.mark)
-		d.gen = cache_sweep_begin(ctd.cache);
-	if (own)
-		ctd.mode->on_purge_begin();
-	r = ct_nl_dump(dump_nl, CT_TABLE_CONNTRACK, false, NULL, on_dump, &d);
-	evsrc_stats.resync++;
-	/* An interrupted dump may have missed entries: purge nothing. */
-	if (r == 0 && d.mark)
-		cache_sweep(ctd.cache, d.gen, on_sweep, NULL);
-	if (own)
-		ctd.mode->on_purge_end(r == 0);
-	return r;
+		while (recv(f->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		return;
+	}
+	r = read_some(&d, 1, &n);
+	if (n)
+		nfresh = 0;
+	d.check = false;
+	for (i = 1; r == 1 && n && i < STEP_DGRAMS &&
+	     timer_now_ns() - t0 < STEP_NS; i++) {
+		if (dels)
+			ct_batch_flush(dels);
+		r = read_some(&d, 1, &n);
+	}
+	if (dels)
+		ct_batch_flush(dels);
+	if (r != 1) {
+		job_end(r);
+		job_start();
+	}
 }
 
-static int on_exp_dump(const struct exp *e, enum ct_event ev, void *data)
+static int job_add(enum job_kind kind, enum ctd_dump use, bool purge,
+		   int client)
 {
-	(void)ev;
-	(void)data;
-	ctd.mode->on_exp_resync(e);
+	struct job *j;
+	unsigned int i;
+
+	/* a resync asked for while the same one waits is that one */
+	for (i = job_running ? 1 : 0; client < 0 && i < njobs; i++)
+		if (jobs[i].kind == kind && jobs[i].use == use &&
+		    jobs[i].purge == purge && jobs[i].client < 0)
+			return 0;
+	if (njobs == MAX_JOBS)
+		return -EBUSY;
+	j = &jobs[njobs];
+	j->kind = (uint8_t)kind;
+	j->use = (uint8_t)use;
+	j->purge = purge;
+	j->startup = starting;
+	j->client = -1;
+	if (client >= 0) {
+		j->client = fcntl(client, F_DUPFD_CLOEXEC, 0);
+		if (j->client < 0)
+			return -errno;
+	}
+	njobs++;
+	job_start();
 	return 0;
 }
 
-int evsrc_resync_exp(void)
+int evsrc_resync(enum ctd_dump use, bool purge, int client)
+{
+	return job_add(JOB_CT, use, purge, client);
+}
+
+int evsrc_resync_exp(enum ctd_dump use, int client)
 {
 	if (!want_exp() || !ctd.mode->on_exp_resync)
-		return 0;
-	return exp_nl_dump(dump_nl, 0, on_exp_dump, NULL);
+		return -ENOTSUP;
+	return job_add(JOB_EXP, use, false, client);
 }
 
-static int on_flush_entry(const struct ct *ct, enum ct_event ev, void *data)
+bool evsrc_busy(void)
 {
-	(void)ev;
-	(void)data;
-	if (evsrc_filter(&ctd.conf->general.filter, ct))
-		ct_nl_delete(req_nl, ct);	/* gone meanwhile: fine */
-	return 0;
+	return njobs > 0;
 }
 
-int evsrc_flush_kernel(void)
+bool evsrc_flush_whole(void)
 {
+	return !ctd.conf->general.filter.present;
+}
+
+int evsrc_flush_kernel(int client)
+{
+	struct nl *nl;
+	int r;
+
 	evsrc_stats.flush_kernel++;
-	if (!ctd.conf->general.filter.present)
-		return ct_nl_flush(req_nl, NULL);
-	return ct_nl_dump(dump_nl, CT_TABLE_CONNTRACK, false, NULL,
-			  on_flush_entry, NULL);
+	if (!evsrc_flush_whole())
+		return job_add(JOB_FLUSH, CTD_DUMP_QUIET, false, client);
+	/* a socket of its own: this may run in a child */
+	nl = nl_open(NETLINK_NETFILTER, 0);
+	if (!nl)
+		return -errno;
+	r = ct_nl_flush(nl, NULL);
+	nl_close(nl);
+	return r;
 }
 
 static void on_poll_timer(void *data)
 {
 	(void)data;
-	evsrc_resync(true);
+	evsrc_resync(CTD_DUMP_NEWS, true, -1);
 	timer_add(&poll_timer, (uint64_t)ctd.conf->general.poll_secs * 1000);
 }
 
@@ -487,13 +749,19 @@ int evsrc_init(void)
 		if (r < 0)
 			return r;
 	}
-	/* The initial state: a full dump, nothing purged. */
-	evsrc_resync_exp();
-	r = evsrc_resync(false);
-	evsrc_stats.resync = 0;
-	if (r < 0 && r != -EINTR)
-		log_warn("can't dump the kernel conntrack table: %s",
-			 err_str(-r));
+	fresh_seed[0] = ctkey_seed(&fresh_seed[0]);
+	fresh_seed[1] = ctkey_seed(&fresh_seed[1]);
+	dump_fd.fd = nl_fd(dump_nl);
+	dump_fd.fn = on_dump_fd;
+	r = ctd_fd_add(&dump_fd);
+	if (r < 0)
+		return r;
+	/* The initial state: a full dump, nothing purged, read from the
+	 * loop (evsrc_busy() until it is in). */
+	starting = true;
+	evsrc_resync_exp(CTD_DUMP_QUIET, -1);
+	evsrc_resync(CTD_DUMP_QUIET, false, -1);
+	starting = false;
 	return 0;
 }
 
@@ -502,6 +770,16 @@ void evsrc_fini(void)
 	timer_del(&resync_timer);
 	timer_del(&poll_timer);
 	timer_del(&pace_timer);
+	dels_end();
+	/* abandoned: the socket closes, the clients are answered */
+	while (njobs)
+		if (jobs[--njobs].client >= 0)
+			close(jobs[njobs].client);
+	job_running = false;
+	free(fresh);
+	fresh = NULL;
+	if (dump_nl)
+		ctd_fd_del(&dump_fd);
 	if (ev_nl) {
 		ctd_fd_del(&ev_fd);
 		nl_close(ev_nl);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "lib/ct.h"
+#include "sync/daemon.h"
 
 struct conf_filter;
 
@@ -42,14 +43,25 @@ void evsrc_unignore_portid(uint32_t portid);
 /* User-space Filter{}: true when the entry passes. */
 bool evsrc_filter(const struct conf_filter *f, const struct ct *ct);
 
-/* Dump the kernel table through the Filter into the mode's on_resync;
- * with purge, entries of the cache the dump did not show are then
- * handed to on_purge and removed. 0 or -errno. */
-int evsrc_resync(bool purge);
-/* Dump the expectation table into the mode's on_exp_resync (sync mode
- * with ExpectationSync only; 0 otherwise). */
-int evsrc_resync_exp(void);
-/* Flush the kernel table: whole, or entry by entry through the Filter. */
-int evsrc_flush_kernel(void);
+/* Dumps of the kernel tables, read in bounded steps from the loop, one
+ * at a time, the others queued (-EBUSY when the queue is full).  client:
+ * a control connection answered (closed) when the dump is over, or -1.
+ *
+ * The conntrack table through the Filter into the mode's on_resync; with
+ * purge, entries of the cache the dump did not show are then handed to
+ * on_purge and removed.  An identical request already waiting is not
+ * queued twice. */
+int evsrc_resync(enum ctd_dump use, bool purge, int client);
+/* The expectation table into the mode's on_exp_resync (sync mode with
+ * ExpectationSync only; -ENOTSUP otherwise). */
+int evsrc_resync_exp(enum ctd_dump use, int client);
+/* A dump is running or waiting (the start-up dump until it is in). */
+bool evsrc_busy(void);
+/* Flush the kernel table.  Through a Filter: entry by entry, a dump in
+ * steps as above.  Without one (evsrc_flush_whole()), the kernel empties
+ * it in one call that takes seconds at a million flows and blocks the
+ * caller: client is unused, and a daemon calls it in a child. */
+bool evsrc_flush_whole(void);
+int evsrc_flush_kernel(int client);
 
 #endif

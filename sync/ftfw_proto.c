@@ -241,13 +241,18 @@ static int xmit_one(struct ftfw *f, struct ftfw_node *n)
 
 unsigned int ftfw_xmit(struct ftfw *f, uint64_t now)
 {
+	return ftfw_xmit_some(f, now, ~0u);
+}
+
+unsigned int ftfw_xmit_some(struct ftfw *f, uint64_t now, unsigned int max)
+{
 	struct ftfw_node *n;
 	unsigned int sent = 0;
 	int r;
 
 	if (!f->tx.len)
 		return 0;
-	while ((n = list_first(&f->tx)) != NULL) {
+	while (sent < max && (n = list_first(&f->tx)) != NULL) {
 		r = xmit_one(f, n);
 		if (r < 0)
 			break;

@@ -169,6 +169,9 @@ int ftfw_request_resync(struct ftfw *f);
  * at now + 1 s if there was anything to send.  Returns how many
  * messages went out; stops early on -EAGAIN. */
 unsigned int ftfw_xmit(struct ftfw *f, uint64_t now);
+/* The same, at most max messages: a resend of a whole queue then goes
+ * over several loop turns (ftfw_tx_pending() says there is more). */
+unsigned int ftfw_xmit_some(struct ftfw *f, uint64_t now, unsigned int max);
 static inline bool ftfw_tx_pending(const struct ftfw *f)
 {
 	return f->tx.len != 0;

@@ -254,6 +254,9 @@ void sync_seq_set(uint32_t seq);
 /* Start a bulk send of the internal cache (on_bulk for each object);
  * restarting one in progress starts it over. */
 void sync_bulk_start(void);
+/* The mode has work left for the next loop turn (it does a bounded
+ * step per turn): the loop comes back at once. */
+void sync_core_kick(void);
 
 /* Time and timers.  A sync_timer is one wheel node and its callback;
  * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from

@@ -141,9 +141,15 @@ static void ftfw_request_resync_mode(void)
 	ftfw_request_resync(&ftfw);
 }
 
+/* Messages sent per loop turn: a NACK or RESET can put a whole resend
+ * queue (131072 by default) back into tx. */
+#define XMIT_TURN	2048
+
 static void ftfw_flush(void)
 {
-	ftfw_xmit(&ftfw, sync_now_ms());
+	if (ftfw_xmit_some(&ftfw, sync_now_ms(), XMIT_TURN) == XMIT_TURN &&
+	    ftfw_tx_pending(&ftfw))
+		sync_core_kick();
 }
 
 static unsigned int ftfw_txq_len(void)

@@ -88,8 +88,9 @@ static void stats_event(const struct ct *ct, enum ct_event ev)
 	}
 }
 
-static void stats_resync(const struct ct *ct)
+static void stats_resync(const struct ct *ct, enum ctd_dump use)
 {
+	(void)use;
 	cache_update_force(ctd.cache, ct, ctd_now());
 }
 

@@ -11,9 +11,11 @@
  *    mode's flush, and the datagram being filled goes out.
  * Control requests of sync mode are answered in sync_ctl.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/conf.h"
 #include "lib/err.h"
@@ -160,10 +162,8 @@ void sync_bulk_start(void)
 {
 	if (!sc.cache[SC_INT_CT]) {
 		/* DisableInternalCache: the kernel table is the cache, each
-		 * entry sent as new (1.4.7); read in one turn, like -R */
-		sc.kernel_bulk = true;
-		evsrc_resync(false);
-		sc.kernel_bulk = false;
+		 * entry sent as new (1.4.7), a dump read in steps */
+		evsrc_resync(CTD_DUMP_BULK, false, -1);
 		return;
 	}
 	sc.bulk = 1;
@@ -173,8 +173,13 @@ void sync_bulk_start(void)
 
 /* ---- the loop's pieces ---------------------------------------------- */
 
+/* Work left for the next turn: end_turn() must not push the wake-up
+ * back to the wheel's next tick. */
+static bool kicked;
+
 void sync_core_kick(void)
 {
+	kicked = true;
 	timer_add(&sc.wake, 0);
 }
 
@@ -241,12 +246,27 @@ static bool flush_step(void)
 		else
 			sc.flushing &= ~(1u << i);
 	}
+	/* the -f client waits for the end, as 1.4.7's one-turn flush */
+	if (!sc.flushing && sc.flush_client >= 0) {
+		close(sc.flush_client);
+		sc.flush_client = -1;
+	}
 	return more;
 }
 
-void sync_flush_cache(unsigned int which)
+void sync_flush_cache(unsigned int which, int client)
 {
-	sc.flushing |= which;
+	unsigned int i;
+
+	/* a disabled cache has nothing to flush (its bit would stay) */
+	for (i = 0; i < SC_NCACHES; i++)
+		if (sc.cache[i] && (which & (1u << i)))
+			sc.flushing |= 1u << i;
+	if (client >= 0) {
+		if (sc.flush_client >= 0)
+			close(sc.flush_client);	/* answered as it was */
+		sc.flush_client = fcntl(client, F_DUPFD_CLOEXEC, 0);
+	}
 	sync_core_kick();
 }
 
@@ -256,6 +276,7 @@ static void end_turn(void)
 {
 	uint64_t now = sync_now_ms(), tick;
 
+	kicked = false;
 	if (sc.startup_resync) {
 		sc.startup_resync = false;
 		if (sc.m->request_resync)
@@ -273,9 +294,10 @@ static void end_turn(void)
 		sc.m->flush();
 	chans_flush(sc.chans);
 	sync_commit_step();
-	if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy() ||
-	    wheel_pending(&sc.wheel) > 0) {
-		if (sc.bulk || sc.sweep || sc.flushing || sync_commit_busy())
+	if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+	    sync_commit_busy() || wheel_pending(&sc.wheel) > 0) {
+		if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+		    sync_commit_busy())
 			timer_add(&sc.wake, 0);
 		else if (wheel_next(&sc.wheel, &tick))
 			timer_add(&sc.wake, tick > now ? tick - now : 0);
@@ -529,9 +551,9 @@ static void on_exp_event(const struct exp *e, enum ct_event ev)
 	local_exp(e, ev, !ctd.own_event);
 }
 
-static void on_exp_resync(const struct exp *e)
+static void on_exp_resync(const struct exp *e, enum ctd_dump use)
 {
-	local_exp(e, CT_EV_UPDATE, !sc.quiet);
+	local_exp(e, CT_EV_UPDATE, use != CTD_DUMP_QUIET);
 }
 
 static void on_event(const struct ct *ct, enum ct_event ev)
@@ -541,10 +563,12 @@ static void on_event(const struct ct *ct, enum ct_event ev)
 }
 
 /* A dump entry: quiet while populating (start-up, -R), else sent as
- * 1.4.7 sends what an overrun resync finds. */
-static void on_resync(const struct ct *ct)
+ * 1.4.7 sends what an overrun resync finds, or a bulk send's. */
+static void on_resync(const struct ct *ct, enum ctd_dump use)
 {
-	local_ct(ct, CT_EV_UPDATE, !sc.quiet);
+	sc.kernel_bulk = use == CTD_DUMP_BULK;
+	local_ct(ct, CT_EV_UPDATE, use != CTD_DUMP_QUIET);
+	sc.kernel_bulk = false;
 }
 
 /* Purge after a resync: what the dump did not show is gone from the
@@ -607,6 +631,7 @@ static int sync_init(void)
 	int failed = -1;
 
 	memset(&sc, 0, sizeof(sc));
+	sc.flush_client = -1;
 	sc.cs = &ctd.conf->sync;
 	sc.m = pick_mode(sc.cs);
 	sc.seq = (uint32_t)time(NULL);
@@ -656,8 +681,6 @@ static int sync_init(void)
 	if (sc.m->init && sc.m->init() < 0)
 		goto fail;
 	sc.mode_up = true;
-	/* the start-up dump (evsrc_init) only populates */
-	sc.quiet = true;
 	sc.startup_resync = sc.cs->startup_resync;
 	sync_core_kick();
 	return 0;
@@ -697,6 +720,9 @@ void sync_fini_core(void)
 		sc.chans = NULL;
 	}
 	timer_del(&sc.wake);
+	if (sc.flush_client >= 0)
+		close(sc.flush_client);
+	sc.flush_client = -1;
 }
 
 static void sync_fini(void)
@@ -704,12 +730,7 @@ static void sync_fini(void)
 	sync_fini_core();
 }
 
-/* Called once the start-up dump is in: from now on dumps send. */
-static void after_turn(void)
-{
-	sc.quiet = false;
-	end_turn();
-}
+
 
 const struct ctd_mode ctd_sync_mode = {
 	.name = "sync",
@@ -722,5 +743,5 @@ const struct ctd_mode ctd_sync_mode = {
 	.on_exp_event = on_exp_event,
 	.on_exp_resync = on_exp_resync,
 	.on_request = sync_request,
-	.end_turn = after_turn,
+	.end_turn = end_turn,
 };

@@ -25,8 +25,11 @@
 
 #include <linux/netlink.h>
 
-/* 1.4.7: 8192 hash buckets per turn. */
-#define COMMIT_BUDGET	8192
+/* 1.4.7 commits 8192 hash buckets per turn.  A create costs the kernel
+ * about 10 us, so 8192 at once would hold the loop ~100 ms: slices of
+ * COMMIT_SLICE objects instead, for COMMIT_TURN_NS per turn at most. */
+#define COMMIT_SLICE	64
+#define COMMIT_TURN_NS	(4 * 1000 * 1000)
 
 /* ---- dumps, in a child ----------------------------------------------- */
 
@@ -294,8 +297,8 @@ static void on_purge_timer(void *data)
 {
 	(void)data;
 	log_notice("flushing kernel conntrack table (scheduled)");
-	evsrc_flush_kernel();
-	sync_flush_cache(SC_F_INT);
+	ctl_flush_kernel(-1);
+	sync_flush_cache(SC_F_INT, -1);
 }
 
 static void reset_timers(void)
@@ -416,8 +419,14 @@ static void commit_end(void)
 
 void sync_commit_step(void)
 {
-	if (cm && commit_step(cm, COMMIT_BUDGET) == 0)
-		commit_end();
+	uint64_t t0 = timer_now_ns();
+
+	while (cm) {
+		if (commit_step(cm, COMMIT_SLICE) == 0)
+			commit_end();
+		else if (timer_now_ns() - t0 >= COMMIT_TURN_NS)
+			break;
+	}
 }
 
 bool sync_commit_busy(void)
@@ -488,30 +497,31 @@ static void commit(int fd, enum commit_what what)
 
 /* ---- dispatch -------------------------------------------------------- */
 
-static void flush_caches(unsigned int which, const char *msg)
+static void flush_caches(unsigned int which, const char *msg, int fd)
 {
 	log_notice("%s", msg);
 	if (which & SC_F_INT)
 		cancel_purge();
-	sync_flush_cache(which);
+	sync_flush_cache(which, fd);
 }
 
-static void resync_master(bool ct, bool exp)
+/* The client waits for the end of the last dump, as 1.4.7's does for
+ * its one-turn resync. */
+static void resync_master(bool ct, bool exp, int fd)
 {
+	exp = exp && sc.cache[SC_INT_EXP];
 	if (!sc.cache[SC_INT_CT]) {
 		log_notice("resync is unsupported in this mode");
 		return;
 	}
-	sc.quiet = true;
 	if (ct) {
 		log_notice("resync with master conntrack table");
-		evsrc_resync(false);
+		evsrc_resync(CTD_DUMP_QUIET, false, exp ? -1 : fd);
 	}
-	if (exp && sc.cache[SC_INT_EXP]) {
+	if (exp) {
 		log_notice("resync with master expect table");
-		evsrc_resync_exp();
+		evsrc_resync_exp(CTD_DUMP_QUIET, fd);
 	}
-	sc.quiet = false;
 }
 
 bool sync_request(int code, struct out *o, int fd)
@@ -559,22 +569,22 @@ bool sync_request(int code, struct out *o, int fd)
 		return true;	/* FT-FW's, answered by the mode */
 	case CTL_CT_FLUSH_CACHE:
 	case CTL_ALL_FLUSH_CACHE:
-		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches");
+		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches", fd);
 		return true;
 	case CTL_CT_FLUSH_INT_CACHE:
-		flush_caches(SC_F_INT, "flushing internal cache");
+		flush_caches(SC_F_INT, "flushing internal cache", fd);
 		return true;
 	case CTL_CT_FLUSH_EXT_CACHE:
-		flush_caches(SC_F_EXT, "flushing external cache");
+		flush_caches(SC_F_EXT, "flushing external cache", fd);
 		return true;
 	case CTL_CT_RESYNC_MASTER:
-		resync_master(true, false);
+		resync_master(true, false, fd);
 		return true;
 	case CTL_EXP_RESYNC_MASTER:
-		resync_master(false, true);
+		resync_master(false, true, fd);
 		return true;
 	case CTL_ALL_RESYNC_MASTER:
-		resync_master(true, true);
+		resync_master(true, true, fd);
 		return true;
 	case CTL_SEND_BULK:
 		log_notice("sending bulk update");

@@ -41,8 +41,7 @@ struct sync_core {
 	const struct conf_sync *cs;
 	const struct sync_mode *m;
 	bool mode_up;
-	bool quiet;		/* dump entries populate only */
-	bool kernel_bulk;	/* dump entries are a bulk send's */
+	bool kernel_bulk;	/* the dump entry is a bulk send's */
 	bool purging;		/* a purging dump is being read */
 	bool sweep;		/* its sweep goes on, sweep_cur */
 	uint64_t sweep_cur;
@@ -62,6 +61,7 @@ struct sync_core {
 	int bulk;		/* 0 none, 1 ct, 2 exp */
 	uint64_t bulk_cur;
 	unsigned int flushing;	/* 1 << SC_* being flushed */
+	int flush_client;	/* -f's connection, closed at the end */
 	struct sync_bypass bypass;
 	struct sync_inject inject;
 	struct nl *inj;		/* DisableExternalCache */
@@ -71,9 +71,9 @@ struct sync_core {
 
 extern struct sync_core sc;
 
-void sync_core_kick(void);
 void sync_fini_core(void);
-void sync_flush_cache(unsigned int which);
+/* which: SC_F_*; client: a connection answered at the end, or -1 */
+void sync_flush_cache(unsigned int which, int client);
 
 /* sync_ext.c */
 int ext_init(void);

@@ -7,12 +7,17 @@
 
 static struct timer *head;
 
-uint64_t timer_now_ms(void)
+uint64_t timer_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t timer_now_ms(void)
+{
+	return timer_now_ns() / 1000000;
 }
 
 void timer_init(struct timer *t, void (*fn)(void *), void *data)

@@ -67,6 +67,13 @@ uint64_t timer_now_ms(void)
 	return sim_ms;
 }
 
+/* Steps bounded by time (commit slices) see the fake clock stand still:
+ * bounded by their count alone, as on a fast machine. */
+uint64_t timer_now_ns(void)
+{
+	return sim_ms * 1000000;
+}
+
 void timer_init(struct timer *t, void (*fn)(void *), void *data)
 {
 	memset(t, 0, sizeof(*t));
@@ -376,8 +383,10 @@ bool evsrc_filter(const struct conf_filter *f, const struct ct *ct)
 	return true;
 }
 
-/* A dump of the table, purging (every entry not in it is gone). */
-int evsrc_resync(bool purge)
+/* A dump of the table, at once (the simulation has no loop turns to
+ * spread it over); purging: every entry not in it is gone.  The waiting
+ * client is the simulation's one /dev/null for every request: not closed. */
+int evsrc_resync(enum ctd_dump use, bool purge, int client)
 {
 	unsigned int i;
 
@@ -386,18 +395,31 @@ int evsrc_resync(bool purge)
 		ctd.mode->on_purge_begin();
 	for (i = 0; i < SIM_FLOWS; i++)
 		if (sim_in_kernel[i] && ctd.mode->on_resync)
-			ctd.mode->on_resync(&sim_kernel[i]);
+			ctd.mode->on_resync(&sim_kernel[i], use);
 	if (purge && ctd.mode->on_purge_end)
 		ctd.mode->on_purge_end(true);
+	(void)client;
 	return 0;
 }
 
-int evsrc_resync_exp(void)
+int evsrc_resync_exp(enum ctd_dump use, int client)
 {
+	(void)use;
+	(void)client;
 	return 0;
 }
 
-int evsrc_flush_kernel(void)
+bool evsrc_busy(void)
+{
+	return false;
+}
+
+bool evsrc_flush_whole(void)
+{
+	return false;
+}
+
+int evsrc_flush_kernel(int client)
 {
 	unsigned int i;
 
@@ -407,6 +429,7 @@ int evsrc_flush_kernel(void)
 			sim_in_kernel[i] = false;
 			ctd.mode->on_event(&sim_kernel[i], CT_EV_DESTROY);
 		}
+	(void)client;
 	return 0;
 }
 
@@ -766,7 +789,7 @@ static void sim_run(const uint8_t *data, size_t size, bool ctl_only)
 			}
 			break;
 		case 8:		/* a purging resync with the kernel table */
-			evsrc_resync(true);
+			evsrc_resync(CTD_DUMP_NEWS, true, -1);
 			break;
 		case 9:		/* an expectation */
 			a = sim_byte(&p, end);
@@ -783,7 +806,7 @@ static void sim_run(const uint8_t *data, size_t size, bool ctl_only)
 			}
 			break;
 		case 11:	/* a kernel flush */
-			evsrc_flush_kernel();
+			evsrc_flush_kernel(-1);
 			break;
 		}
 		sim_check();

@@ -24,7 +24,8 @@ static struct conf_sync conf;
 static struct sync_counters counters;
 static uint32_t next_seq = 1795527419u;
 static uint64_t now_ms;
-static int bulks, eagain;
+static int bulks, eagain, kicks;
+static unsigned long nsent;
 static uint64_t timer_in = ~0ull;
 static struct sync_timer *armed;
 static char sent[4096];
@@ -41,6 +42,7 @@ const struct conf_sync *sync_conf(void) { return &conf; }
 uint64_t sync_now_ms(void) { return now_ms; }
 struct sync_counters *sync_counters(void) { return &counters; }
 void sync_bulk_start(void) { bulks++; }
+void sync_core_kick(void) { kicks++; }
 void sync_timer_add(struct sync_timer *t, uint64_t ms)
 {
 	armed = t;
@@ -55,6 +57,9 @@ void sync_timer_del(struct sync_timer *t)
 static void log_sent(const char *fmt, unsigned int a, unsigned int b,
 		     unsigned int c, unsigned int d)
 {
+	nsent++;
+	if (sent_len + 64 > sizeof(sent))
+		return;		/* counted only */
 	sent_len += (size_t)snprintf(sent + sent_len, sizeof(sent) - sent_len,
 				     fmt, a, b, c, d);
 }
@@ -177,6 +182,26 @@ int main(void)
 	CHECK(strstr(sent, "ctl f4 s") && strstr(sent, " 501-504;") &&
 	      strstr(sent, "obj0 f0") && strstr(sent, "ctl f2 s"),
 	      "then: NACK(501..504), obj0, RESYNC (%s)", sent);
+	/* a whole queue to send goes over several turns */
+	{
+		static struct sobj many[3000];
+		unsigned long before;
+
+		for (i = 0; i < 3000; i++) {
+			many[i].id = 100 + i;
+			m->on_bulk(&many[i]);
+		}
+		before = nsent;
+		kicks = 0;
+		m->flush();
+		CHECK(nsent - before == 2048 && kicks == 1,
+		      "3000 queued: one turn sends 2048 and asks for another "
+		      "(%lu sent, %d kicks)", nsent - before, kicks);
+		m->flush();
+		CHECK(nsent - before == 3000 && kicks == 1 && m->txq_len() == 0,
+		      "the next turn sends the other 952 (%lu sent)",
+		      nsent - before);
+	}
 	CHECK(!m->on_request(CTL_STATS_NETWORK, (out_init(&o, -1, b,
 							   sizeof(b)), &o)),
 	      "other requests are the core's");

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Nothing walks the whole table inside one loop turn (issues 12 and 13): with
+# STEP_FLOWS (default 100,000) flows in the sender's kernel, `-s` is asked
+# every 5 ms (ctl_poll.py, over the control socket) while a whole-table
+# operation runs, and the operation's result is checked complete:
+#  - the start-up dump, -f internal, -R: answers show the internal cache
+#    partly filled (served between steps), then it holds every flow; the -R
+#    and -f clients return only once it is done (1.4.7's clients wait too);
+#  - -c on the peer (its external cache filled by -B): answered between
+#    commit steps (the median answer within 20 ms), every flow committed;
+#  - -F without a Filter: answered while the flush runs, the kernel empty
+#    when the client returns;
+#  - DisableInternalCache: -B (a bulk send read from a kernel dump) shows
+#    the bypass counter partly grown, the peer's external cache ends up
+#    with every flow; -F through a Filter (entry by entry) answered while
+#    it runs, the filtered flow kept; -f of the disabled cache does not
+#    leave the daemon spinning.
+# 1.4.7 walks each in one go: the "answered while" checks are ours only.
+# The daemons run at SCHED_RR 50 and the clients at SCHED_FIFO 99, so that
+# on a small machine two busy daemons cannot starve the clients: what is
+# measured is when the daemon answers.
+. "$(dirname "$0")/../lib.sh"
+
+D=$(ours_path conntrackd)
+CT=$(ours_path conntrack)
+N=${STEP_FLOWS:-100000}
+POLL=$(dirname "$0")/ctl_poll.py
+ns_new A; ns_new B
+ns_link "$A" sa "$B" sb
+ip -n "$A" addr add 10.233.1.1/24 dev sa
+ip -n "$B" addr add 10.233.1.2/24 dev sb
+old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
+[ "$old_max" -lt $((2 * N + 1000)) ] &&
+	sysctl -qw net.netfilter.nf_conntrack_max=$((2 * N + 1000))
+
+# conf FILE SIDE MODE_BODY CHANNEL [GENERAL_EXTRA]
+conf() {
+	local me=1 peer=2 base=$T_TMP/$1
+	[ "$2" = B ] && me=2 peer=1
+	cat >"$base.conf" <<CONF
+Sync {
+	Mode $3
+	$4 {
+		IPv4_address 10.233.1.$me
+		IPv4_Destination_Address 10.233.1.$peer
+		Port 3790
+		Interface s${2,,}
+		SndSocketBuffer 8388608
+		RcvSocketBuffer 8388608
+	}
+}
+General {
+	HashSize 65536
+	HashLimit $((4 * N))
+	LockFile $base.lock
+	UNIX { Path $base.ctl }
+	LogFile $base.log
+	NetlinkBufferSize 2097152
+	NetlinkBufferSizeMaxGrowth 16777216
+	Scheduler {
+		Type RR
+		Priority 50
+	}
+	${5:-}
+}
+CONF
+}
+now() { date +%s.%N; }
+# start NAME NS: the daemon with that config (-d: back when started)
+start() {
+	rm -f "$T_TMP/$1.ctl" "$T_TMP/$1.lock"
+	in_ns "$2" "$D" -C "$T_TMP/$1.conf" -d >"$T_TMP/$1.start" 2>&1
+}
+ctd() { local n=$1 ns=$2; shift 2; in_ns "$ns" "$D" -C "$T_TMP/$n.conf" "$@"; }
+# poll_on NAME / poll_off: ctl_poll.py of -s on that daemon's socket
+poll_on() {
+	rm -f "$T_TMP/stop"
+	chrt -f 99 python3 "$POLL" "$T_TMP/$1.ctl" 21 5 "$T_TMP/stop" >"$T_TMP/poll" \
+		2>"$T_TMP/poll.err" &
+	POLLER=$!
+	# asking already (its first answer may be a refused connection)
+	wait_for 5 test -s "$T_TMP/poll"
+}
+poll_off() { touch "$T_TMP/stop"; wait "$POLLER"; }
+# answered_within T0 T1: -s answers asked and answered inside [T0, T1]
+answered_within() {
+	awk -v a="$1" -v b="$2" '$2 >= 0 && $1 >= a && $1 + $2 / 1000 <= b' \
+		"$T_TMP/poll" | wc -l
+}
+# req NAME CODE: one request (43 -F, 44 -R, 33 -f internal) from a client
+# without exec's delay; t0 and t1 are when it was asked and answered
+req() {
+	local r
+	r=$(chrt -f 99 python3 "$POLL" "$T_TMP/$1.ctl" "$2" once)
+	t0=${r% *} t1=${r#* }
+}
+# partial FIELD MAX: answers whose FIELD-th number was in ]0, MAX[
+partial() {
+	awk -v f="$1" -v n="$2" '{ split($3, v, ","); if (v[f] + 0 > 0 && v[f] + 0 < n + 0) c++ }
+		END { print c + 0 }' "$T_TMP/poll"
+}
+# median T0 T1: of the answers asked in [T0, T1]
+median() {
+	awk -v a="$1" -v b="$2" '$2 >= 0 && $1 >= a && $1 <= b { print $2 }' "$T_TMP/poll" |
+		sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", NR ? v[int((NR + 1) / 2)] : 999 }'
+}
+worst() { awk '$2 > w { w = $2 } END { printf "%.1f", w }' "$T_TMP/poll"; }
+# field NAME NS LABEL: the first number after LABEL in -s
+field() {
+	ctd "$1" "$2" -s 2>/dev/null | awk -v l="$3" 'index($0, l) { print $NF; exit }'
+}
+cache_n() {	# cache_n NAME NS internal|external
+	ctd "$1" "$2" -s cache 2>/dev/null |
+		awk -v c="cache:$3" '$1 == c && /active objects/ { print $NF; exit }'
+}
+wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
+	local end=$(( $(date +%s) + $1 )); shift
+	until "$@"; do [ "$(date +%s)" -ge "$end" ] && return 1; sleep 0.1; done
+}
+int_is() { [ "$(cache_n a "$A" internal)" = "$1" ]; }
+
+"$TOP/tests/bench/gen_flows.sh" "$N" >"$T_TMP/flows"
+in_ns "$A" "$CT" -R "$T_TMP/flows" >/dev/null 2>&1
+have=$(in_ns "$A" "$CT" -C)
+t_check "$N flows loaded in the sender's kernel (have $have)" [ "$have" = "$N" ]
+
+# ---- 1. FT-FW/UDP with an internal cache ----------------------------------
+conf a A "FTFW { }" UDP
+conf b B "FTFW { }" UDP
+start b "$B"
+
+poll_on a
+t0=$(now); start a "$A"; t1=$(now)
+sleep 0.05; poll_off
+n=$(cache_n a "$A" internal)
+t_check "start-up dump complete: internal cache holds $N (has $n)" [ "$n" = "$N" ]
+p=$(partial 1 "$N")
+ours_check "start-up dump: -s answered between steps ($p answers saw a partial cache, worst $(worst) ms)" \
+	[ "$p" -ge 1 ]
+
+req a 33
+n=$(cache_n a "$A" internal)
+t_check "-f internal: the client returns once the cache is empty (has $n)" [ "$n" = 0 ]
+
+poll_on a
+req a 44
+n=$(cache_n a "$A" internal)
+sleep 0.05; poll_off
+t_check "-R: the client returns once the internal cache holds $N (has $n)" [ "$n" = "$N" ]
+p=$(partial 1 "$N")
+ours_check "-R: -s answered between steps ($p answers saw a partial cache, worst $(worst) ms)" \
+	[ "$p" -ge 1 ]
+
+# -c: the peer's external cache (a bulk send) into its kernel
+ctd a "$A" -B >/dev/null 2>&1
+ext_n() { [ "$(cache_n b "$B" external)" = "$1" ]; }
+wait_for 60 ext_n "$N"
+poll_on b
+req b 46
+sleep 0.05; poll_off
+n=$(in_ns "$B" "$CT" -C)
+t_check "-c: the client returns once the peer's kernel holds $N (has $n)" [ "$n" = "$N" ]
+m=$(median "$t0" "$t1")
+ours_check "-c: -s answered between commit steps (median $m ms, worst $(worst) ms, commit $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)" \
+	awk -v m="$m" 'BEGIN { exit !(m < 20) }'
+
+poll_on a
+req a 43
+left=$(in_ns "$A" "$CT" -C)
+sleep 0.05; poll_off
+t_check "-F: the client returns once the kernel table is empty (has $left)" [ "$left" = 0 ]
+k=$(answered_within "$t0" "$t1")
+ours_check "-F: -s answered while the kernel flushes ($k answers, worst $(worst) ms, flush $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)" \
+	[ "$k" -ge 5 ]
+ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
+wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
+
+# ---- 2. NOTRACK/TCP, DisableInternalCache, a Filter -----------------------
+in_ns "$A" "$CT" -R "$T_TMP/flows" >/dev/null 2>&1
+conf a A "NOTRACK { DisableInternalCache on }" TCP \
+	"Filter From Userspace { Address Ignore { IPv4_address 10.99.99.99 } }"
+conf b B "NOTRACK { }" TCP
+start b "$B"; start a "$A"
+sleep 1
+
+poll_on a
+ctd a "$A" -B >/dev/null 2>&1
+# the filtered flow is not sent
+ext_is_n() { [ "$(cache_n b "$B" external)" = "$((N - 1))" ]; }
+wait_for 60 ext_is_n
+sleep 0.05; poll_off
+n=$(cache_n b "$B" external)
+t_check "-B without internal cache: the peer's external cache holds the $((N - 1)) flows through the Filter (has $n)" \
+	[ "$n" = $((N - 1)) ]
+p=$(partial 1 $((N - 1)))
+ours_check "-B without internal cache: -s answered between steps ($p answers saw the bypass counter partly grown, worst $(worst) ms)" \
+	[ "$p" -ge 1 ]
+
+poll_on a
+req a 43
+left=$(in_ns "$A" "$CT" -C)
+sleep 0.05; poll_off
+t_check "-F through a Filter: the client returns once only the filtered flow is left (has $left)" \
+	[ "$left" = 1 ]
+k=$(answered_within "$t0" "$t1")
+ours_check "-F through a Filter: -s answered while it deletes ($k answers, worst $(worst) ms)" \
+	[ "$k" -ge 5 ]
+
+# a flush of the disabled internal cache: nothing to do, nothing left running
+pid=
+for p in $(ip netns pids "$A"); do
+	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/a.conf" && pid=$p
+done
+ctd a "$A" -f internal >/dev/null 2>&1
+c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
+sleep 1
+c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
+t_check "-f of the disabled internal cache leaves the daemon idle ($((${c1:-0} - ${c0:-0})) ticks in 1 s)" \
+	test -n "$c0" -a "$((${c1:-0} - ${c0:-0}))" -lt 30
+ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
+wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
+[ "$old_max" -lt $((2 * N + 1000)) ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
+t_done
