@@ -9,56 +9,26 @@
 #    flow in its external cache (VmRSS after - VmRSS of the idle daemon);
 #  - churn: for MEM_CHURN_SECS seconds (default 60), every second
 #    MEM_CHURN_RATE flows (default 10000) destroyed and as many new ones
-#    created on A (one -R file per second; the rate really reached is
+#    created on A (one `conntrack -R` file per second, ctbox's conntrack
+#    for both pairs as 1.4.7's deletes in O(N); the rate really reached is
 #    printed, it is what this machine sustains with both daemons syncing);
 #    after it has settled, the RSS per flow again: flat means no leak and
 #    no fragmentation growth (the ratio after/before is printed).
 # Targets: <= 200 B in the external cache at 200k, <= 128 B in both caches
 # at 1M.  Run it under the bench lock: flock /work/bench.lock tests/bench/memory.sh
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${CTBOX_BUILD:-$TOP/build}
-case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
-REF_BIN=${REF_BIN:-/usr/sbin}
-CT=$REF_BIN/conntrack
 SECS=${MEM_CHURN_SECS:-60}
 RATE=${MEM_CHURN_RATE:-10000}
 WAIT=${MEM_BENCH_WAIT:-300}
 SIZES=${*:-200000}
 [ "${MEM_BENCH_1M:-0}" = 1 ] && SIZES="$SIZES 1000000"
-A=ctbox-bench-mema-$$; B=ctbox-bench-memb-$$
-TMP=$(mktemp -d /tmp/ctbox-bench-mem.XXXXXX)
-PIDS=()
-
-cleanup() {
-	local p ns
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for ns in "$A" "$B"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for b in "$BUILD/bin/conntrackd" "$REF_BIN/conntrackd" "$CT"; do
-	[ -x "$b" ] || { echo "memory.sh: no $b"; exit 1; }
-done
 max=0
 for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
-old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
-if [ "$old_max" -lt $((max + RATE * 2 + 100000)) ]; then
-	sysctl -qw net.netfilter.nf_conntrack_max=$((max + RATE * 2 + 100000))
-else
-	old_max=
-fi
-for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1; done
-ip -n "$A" link add vmema type veth peer name vmemb netns "$B"
-ip -n "$A" addr add 10.215.0.1/24 dev vmema
-ip -n "$B" addr add 10.215.0.2/24 dev vmemb
-ip -n "$A" link set vmema up; ip -n "$B" link set vmemb up
+TAG=mem NET=10.215.0 MAXFLOWS=$((max + RATE * 2 + 100000))
+. "$(dirname "$0")/sync_pair.sh"
+# the churn's driver: 1.4.7's -D dumps the whole table for every line
+# (O(N) a deletion), ctbox's deletes the tuple it is given
+CHURN_CT=${MEM_CHURN_CT:-$BUILD/bin/conntrack}
+[ -x "$CHURN_CT" ] || { echo "memory.sh: no $CHURN_CT"; exit 1; }
 
 # flows OP FROM TO: -R lines for flows FROM..TO-1 (OP I creates, D
 # destroys): half TCP ESTABLISHED, half UDP, 10% with a mark, each index
@@ -79,51 +49,13 @@ flows() {
 	}'
 }
 
-conf() {	# conf FILE LOCAL PEER IF PORT N
-	local base=${1%.conf}
-	cat >"$1" <<EOF
-Sync {
-	Mode FTFW {
-	}
-	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port $5
-		Interface $4
-		SndSocketBuffer 8388608
-		RcvSocketBuffer 8388608
-	}
-}
-General {
-	HashSize 65536
-	HashLimit $(($6 * 2 + RATE * 4))
-	LogFile $base.log
-	LockFile $base.lock
-	UNIX { Path $base.ctl }
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 16777216
-	Filter From Userspace {
-		Address Ignore {
-			IPv4_address 127.0.0.1
-			IPv4_address 10.215.0.0/24
-		}
-	}
-}
-EOF
-}
-now() { date +%s.%N; }
-rss_kb() { awk '/^VmRSS/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
-count() {	# count NS BIN CONF internal|external
-	ip netns exec "$1" "$2" -C "$3" -s cache 2>/dev/null |
-		awk -v c="cache:$4" '$1 == c && /active objects/ { print $NF; exit }'
-}
 # settle BIN CA CB N: wait until A's internal and B's external cache hold
 # N flows and stay so for a second (or WAIT seconds pass)
 settle() {
 	local t0 a b la=-1 lb=-1
 	t0=$(now)
 	while :; do
-		a=$(count "$A" "$1" "$2" internal); b=$(count "$B" "$1" "$3" external)
+		a=$(cache_n "$A" "$1" "$2" internal); b=$(cache_n "$B" "$1" "$3" external)
 		[ "${a:-0}" = "$4" ] && [ "${b:-0}" = "$4" ] && [ "$a" = "$la" ] && [ "$b" = "$lb" ] && break
 		awk -v a="$t0" -v b="$(now)" -v w="$WAIT" 'BEGIN { exit !(b - a >= w) }' && break
 		la=$a; lb=$b
@@ -131,45 +63,24 @@ settle() {
 	done
 	echo "${a:-0} ${b:-0}"
 }
-start() {	# start NS BIN CONF: its pid in $pid
-	local base=${3%.conf}
-	rm -f "$base.ctl" "$base.lock"
-	ip netns exec "$1" "$2" -C "$3" >"$base.out" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	for _ in $(seq 100); do
-		[ -S "$base.ctl" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "memory.sh: $2 -C $3 did not start:"; tail -5 "$base.out" "$base.log" 2>/dev/null
-	return 1
-}
-stop() {	# stop NS BIN CONF PID
-	ip netns exec "$1" "$2" -C "$3" -k >/dev/null 2>&1
-	for _ in $(seq 100); do kill -0 "$4" 2>/dev/null || break; sleep 0.05; done
-	kill -9 "$4" 2>/dev/null
-	wait "$4" 2>/dev/null
-}
-
 # pair WHO BIN PORT N: "KEY VALUE" lines into $TMP/WHO-N.res
 pair() {
 	local who=$1 bin=$2 n=$4 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
 	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 s t0 t1 done_ops=0
 	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
-	conf "$ca" 10.215.0.1 10.215.0.2 vmema "$3" "$n"
-	conf "$cb" 10.215.0.2 10.215.0.1 vmemb "$3" "$n"
+	conf "$ca" 10.215.0.1 10.215.0.2 vmema "$3" $((n * 2 + RATE * 4))
+	conf "$cb" 10.215.0.2 10.215.0.1 vmemb "$3" $((n * 2 + RATE * 4))
 	start "$B" "$bin" "$cb" || return 1; pb=$pid
 	start "$A" "$bin" "$ca" || return 1; pa=$pid
 	sleep 1
 	a0=$(rss_kb "$pa"); b0=$(rss_kb "$pb")
-	ip netns exec "$A" "$CT" -R "$TMP/load-$n" 2>/dev/null
+	ip netns exec "$A" "$CT" -R "$TMP/load-$n" >/dev/null 2>&1
 	h1=$(settle "$bin" "$ca" "$cb" "$n")
 	a1=$(rss_kb "$pa"); b1=$(rss_kb "$pb")
 	t0=$(now)
 	for s in $(seq 0 $((SECS - 1))); do
-		ip netns exec "$A" "$CT" -R "$TMP/churn-$n-$s" 2>/dev/null
+		ip netns exec "$A" "$CHURN_CT" -R "$TMP/churn-$n-$s" >/dev/null 2>&1
 		done_ops=$((done_ops + RATE))
 		# one file per second at most
 		t1=$(awk -v a="$t0" -v s="$s" -v b="$(now)" 'BEGIN { d = a + s + 1 - b; print (d > 0 ? d : 0) }')
