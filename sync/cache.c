@@ -1,10 +1,10 @@
 /* Hash cache of conntrack entries (see cache.h).
  *
  * Memory per flow is what matters with hundreds of thousands of entries,
- * so an entry keeps only the leading part of struct ct that a flow read
- * from the kernel can fill (everything before the create-only NAT setup)
- * and its helper name and security context as short strings after it.
- * Readers always get a complete struct ct back. */
+ * so an entry keeps the compact form of the flow (sync/ctpack.h: only the
+ * fields present) in a size-class object (sync/slab.h), or from malloc
+ * when a long security context makes it too big for one.  Readers always
+ * get a complete struct ct back. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -13,26 +13,24 @@
 
 #include "sync/cache.h"
 #include "sync/ctkey.h"
+#include "sync/ctpack.h"
+#include "sync/slab.h"
 
-/* Everything from snat on is either create-only (snat, dnat) or a string
- * kept separately (helper, secctx); nothing may follow secctx. */
-#define CT_PACKED_LEN	offsetof(struct ct, snat)
-_Static_assert(offsetof(struct ct, dnat) > offsetof(struct ct, snat) &&
-	       offsetof(struct ct, helper) > offsetof(struct ct, dnat) &&
-	       offsetof(struct ct, secctx) > offsetof(struct ct, helper) &&
-	       sizeof(struct ct) - (offsetof(struct ct, secctx) + CT_SECCTX_MAX) <
-	       _Alignof(struct ct),
-	       "struct ct layout changed: review cache packing");
+/* What a cached entry keeps: no timeout, no use count, no counters (the
+ * stats log takes them from the destroy event), no NAT setup. */
+#define CT_DROP	(CT_BIT(CT_A_TIMEOUT) | CT_BIT(CT_A_USE) | \
+		 CT_BIT(CT_A_COUNTERS_ORIG) | CT_BIT(CT_A_COUNTERS_REPLY) | \
+		 CT_BIT(CT_A_SNAT) | CT_BIT(CT_A_DNAT))
 
 struct cache_obj {
 	struct cache_obj *next;
 	uint32_t hash;
 	uint32_t created;	/* seconds, caller's clock */
 	uint32_t gen;		/* resync generation that last saw it */
-	uint16_t secctx_len;	/* with NUL, 0 = none */
-	uint8_t helper_len;	/* with NUL, 0 = none */
+	uint16_t len;		/* of the compact form */
+	uint8_t cls;		/* slab class, 0 = malloc */
 	uint8_t pad;
-	uint64_t data[];	/* struct ct prefix, helper, secctx */
+	uint8_t data[];		/* the compact form */
 };
 
 struct cache {
@@ -53,16 +51,17 @@ static void key_of_ct(struct ctkey *k, const struct ct *ct)
 
 static void key_of_obj(struct ctkey *k, const struct cache_obj *o)
 {
-	const unsigned char *p = (const unsigned char *)o->data;
-	struct ct_tuple t;
-	uint64_t present;
-	uint16_t zone = 0;
+	/* our own encoding: it has a key */
+	if (ctpack_key(o->data, o->len, k) < 0)
+		memset(k, 0, sizeof(*k));
+}
 
-	memcpy(&t, p + offsetof(struct ct, orig), sizeof(t));
-	memcpy(&present, p + offsetof(struct ct, present), sizeof(present));
-	if (present & CT_BIT(CT_A_ZONE))
-		memcpy(&zone, p + offsetof(struct ct, zone), sizeof(zone));
-	ctkey_of(k, &t, zone);
+static void obj_free(struct cache_obj *o)
+{
+	if (o->cls)
+		slab_free(o, o->cls);
+	else
+		free(o);
 }
 
 static unsigned int bucket_of(const struct cache *c, uint32_t hash)
@@ -104,7 +103,7 @@ void cache_flush(struct cache *c)
 
 		for (; o; o = n) {
 			n = o->next;
-			free(o);
+			obj_free(o);
 		}
 		c->bucket[i] = NULL;
 	}
@@ -136,89 +135,56 @@ unsigned int cache_count(const struct cache *c)
 	return c->count;
 }
 
-static size_t str_len(const char *s, size_t max)
+static int encode(uint8_t *buf, const struct ct *ct)
 {
-	const char *e = memchr(s, 0, max);
-
-	return e ? (size_t)(e - s) : max - 1;
-}
-
-static void tail_lens(const struct ct *ct, size_t *hl, size_t *sl)
-{
-	*hl = ct_has(ct, CT_A_HELPER) ?
-	      str_len(ct->helper, sizeof(ct->helper)) + 1 : 0;
-	*sl = ct_has(ct, CT_A_SECCTX) ?
-	      str_len(ct->secctx, sizeof(ct->secctx)) + 1 : 0;
+	return ctpack_encode(buf, CTPACK_MAX, ct, CT_DROP);
 }
 
 size_t cache_obj_size(const struct ct *ct)
 {
-	size_t hl, sl;
+	uint8_t buf[CTPACK_MAX];
+	int len = encode(buf, ct);
+	size_t n = sizeof(struct cache_obj) + (len < 0 ? 0 : (size_t)len);
 
-	tail_lens(ct, &hl, &sl);
-	return sizeof(struct cache_obj) + CT_PACKED_LEN + hl + sl;
-}
-
-/* What a cached entry keeps: no timeout, no use count, no counters (the
- * stats log takes them from the destroy event). */
-static void strip(struct ct *ct)
-{
-	ct_unset(ct, CT_A_TIMEOUT);
-	ct_unset(ct, CT_A_USE);
-	ct_unset(ct, CT_A_COUNTERS_ORIG);
-	ct_unset(ct, CT_A_COUNTERS_REPLY);
-	ct_unset(ct, CT_A_SNAT);
-	ct_unset(ct, CT_A_DNAT);
-	ct->timeout = 0;
-	ct->use = 0;
-	memset(ct->counters, 0, sizeof(ct->counters));
+	return n <= SLAB_MAX ? slab_class_size(slab_class(n)) : n;
 }
 
 static struct cache_obj *obj_new(const struct ct *src, uint32_t hash,
 				 uint32_t now)
 {
+	uint8_t buf[CTPACK_MAX];
+	int len = encode(buf, src);
+	unsigned int cls = 0;
 	struct cache_obj *o;
-	unsigned char *p;
-	struct ct *ct;
-	size_t hl, sl;
+	size_t n;
 
-	tail_lens(src, &hl, &sl);
-	o = malloc(sizeof(*o) + CT_PACKED_LEN + hl + sl);
+	if (len < 0)
+		return NULL;
+	n = sizeof(struct cache_obj) + (size_t)len;
+	if (n <= SLAB_MAX) {
+		cls = slab_class(n);
+		o = slab_alloc(cls);
+	} else {
+		o = malloc(n);
+	}
 	if (!o)
 		return NULL;
 	o->next = NULL;
 	o->hash = hash;
 	o->created = now;
 	o->gen = 0;
-	o->helper_len = (uint8_t)hl;
-	o->secctx_len = (uint16_t)sl;
+	o->len = (uint16_t)len;
+	o->cls = (uint8_t)cls;
 	o->pad = 0;
-	p = (unsigned char *)o->data;
-	memcpy(p, src, CT_PACKED_LEN);
-	ct = (struct ct *)p;	/* aligned: data[] is uint64_t */
-	strip(ct);
-	if (hl) {
-		memcpy(p + CT_PACKED_LEN, src->helper, hl - 1);
-		p[CT_PACKED_LEN + hl - 1] = 0;
-	}
-	if (sl) {
-		memcpy(p + CT_PACKED_LEN + hl, src->secctx, sl - 1);
-		p[CT_PACKED_LEN + hl + sl - 1] = 0;
-	}
+	memcpy(o->data, buf, (size_t)len);
 	return o;
 }
 
 static void obj_expand(const struct cache_obj *o, struct ct *ct)
 {
-	const unsigned char *p = (const unsigned char *)o->data;
-
-	memset(ct, 0, sizeof(*ct));
-	memcpy(ct, p, CT_PACKED_LEN);
-	if (o->helper_len)
-		memcpy(ct->helper, p + CT_PACKED_LEN, o->helper_len);
-	if (o->secctx_len)
-		memcpy(ct->secctx, p + CT_PACKED_LEN + o->helper_len,
-		       o->secctx_len);
+	/* our own encoding: it decodes */
+	if (ctpack_decode(o->data, o->len, ct) < 0)
+		memset(ct, 0, sizeof(*ct));
 }
 
 /* The link that points at the entry with key k (or the chain's end). */
@@ -296,7 +262,7 @@ static int replace(struct cache *c, struct cache_obj **pp, const struct ct *ct)
 	o->gen = old->gen;
 	o->next = old->next;
 	*pp = o;
-	free(old);
+	obj_free(old);
 	c->st.upd_ok++;
 	return 0;
 }
@@ -331,7 +297,7 @@ static void unlink_obj(struct cache *c, struct cache_obj **pp)
 	struct cache_obj *o = *pp;
 
 	*pp = o->next;
-	free(o);
+	obj_free(o);
 	c->count--;
 	c->st.active--;
 }

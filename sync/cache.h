@@ -1,7 +1,7 @@
 /* The daemon's cache of conntrack entries: a hash table of struct ct keyed
  * by the original tuple and the zone (not the id: 1.4.7's key).  Entries
- * are stored packed (only the part of struct ct a flow from the kernel
- * can fill, plus its strings) and handed out expanded into a struct ct.
+ * are stored in the compact form (sync/ctpack.h) and handed out expanded
+ * into a struct ct.
  * Returns 0 or -errno; never prints. */
 #ifndef CTBOX_SYNC_CACHE_H
 #define CTBOX_SYNC_CACHE_H

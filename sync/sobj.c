@@ -5,44 +5,44 @@
 #include <string.h>
 
 #include "sync/ctkey.h"
+#include "sync/ctpack.h"
+#include "sync/slab.h"
 #include "sync/sobj.h"
 
-#define CT_BODY_LEN	offsetof(struct ct, snat)
-_Static_assert(offsetof(struct ct, dnat) > offsetof(struct ct, snat) &&
-	       offsetof(struct ct, helper) > offsetof(struct ct, dnat) &&
-	       offsetof(struct ct, secctx) > offsetof(struct ct, helper),
-	       "struct ct layout changed: review the object body");
-
-/* The rarely present tail of struct ct, out of line. */
-struct sobj_rare {
-	struct ct_nat snat;
-	struct ct_nat dnat;
-	char helper[CT_HELPER_MAX];
-	char secctx[];		/* NUL-terminated */
-};
+/* What a cache keeps of a flow: not the use count, not the counters. */
+#define CT_DROP		(CT_BIT(CT_A_USE) | CT_BIT(CT_A_COUNTERS_ORIG) | \
+			 CT_BIT(CT_A_COUNTERS_REPLY))
 
 struct sobj {
 	struct sobj *next;	/* hash chain */
-	struct sobj_rare *rare;	/* NULL for most flows */
 	uint32_t created;
 	uint32_t updated;
-	uint16_t refs;
-	uint8_t state;		/* enum sobj_state */
-	uint8_t kind:1;		/* enum sobj_kind */
-	uint8_t hashed:1;
-	uint8_t ext8:5;		/* extension area, 8-byte units */
-	/* the body at offset 28, read and written with memcpy only (it is
-	 * not aligned for struct ct); then the extension area, aligned */
-	uint32_t data[];
+	uint32_t gen;		/* sweep generation */
+	uint32_t refs:15;
+	uint32_t state:2;	/* enum sobj_state */
+	uint32_t kind:1;	/* enum sobj_kind */
+	uint32_t hashed:1;
+	uint32_t ool:1;		/* the body is out of line (struct ool) */
+	uint32_t ext8:5;	/* extension area, 8-byte units */
+	uint32_t cls:7;		/* slab class, 0 = malloc */
+	/* the extension area, then the body: a conntrack object's in the
+	 * compact form (sync/ctpack.h), to the end of the slab object, or
+	 * a pointer to a struct ool when it did not fit; an expectation
+	 * object's a whole struct exp (they are few) */
+	uint64_t data[];
+};
+
+struct ool {
+	uint16_t len;
+	uint8_t b[];
 };
 
 #define HDR_LEN		offsetof(struct sobj, data)
-#define BODY_MAX	(CT_BODY_LEN > sizeof(struct exp) ? CT_BODY_LEN : \
-			 sizeof(struct exp))
-/* The extension area starts at the same place for both kinds, so that
- * sobj_of_ext() needs no kind: 376 bytes in, 8-aligned. */
-#define EXT_OFF		((HDR_LEN + BODY_MAX + 7) / 8 * 8)
-_Static_assert(HDR_LEN == 28, "object header layout");
+_Static_assert(HDR_LEN == 24, "object header layout");
+_Static_assert(HDR_LEN + SOBJ_EXT_MAX + sizeof(void *) <= SLAB_MAX,
+	       "every conntrack object fits a slab class");
+_Static_assert(CTPACK_MAX <= UINT16_MAX, "struct ool length");
+#define REFS_MAX	((1u << 15) - 1)
 
 struct scache {
 	const char *name;
@@ -58,7 +58,34 @@ struct scache {
 
 static unsigned char *body(const struct sobj *o)
 {
-	return (unsigned char *)o->data;
+	return (unsigned char *)o->data + o->ext8 * 8;
+}
+
+/* Room for the body in the object itself. */
+static size_t body_room(const struct sobj *o)
+{
+	return slab_class_size(o->cls) - HDR_LEN - o->ext8 * 8;
+}
+
+static struct ool *ool_of(const struct sobj *o)
+{
+	struct ool *b;
+
+	memcpy(&b, body(o), sizeof(b));
+	return b;
+}
+
+/* Where a conntrack object's compact form is, and its length bound. */
+static const uint8_t *ct_bytes(const struct sobj *o, size_t *len)
+{
+	if (o->ool) {
+		struct ool *b = ool_of(o);
+
+		*len = b->len;
+		return b->b;
+	}
+	*len = body_room(o);
+	return body(o);
 }
 
 enum sobj_state sobj_state(const struct sobj *o)
@@ -73,31 +100,27 @@ enum sobj_kind sobj_kind(const struct sobj *o)
 
 void *sobj_ext(struct sobj *o)
 {
-	return o->ext8 ? (void *)((char *)o + EXT_OFF) : NULL;
+	return o->ext8 ? (void *)o->data : NULL;
 }
 
 struct sobj *sobj_of_ext(void *ext)
 {
-	return (struct sobj *)((char *)ext - EXT_OFF);
+	return (struct sobj *)((char *)ext - HDR_LEN);
 }
 
 uint32_t sobj_gen(const struct sobj *o)
 {
-	uint32_t g;
-
-	memcpy(&g, body(o) + offsetof(struct ct, use), sizeof(g));
-	return g;
+	return o->gen;
 }
 
 void sobj_set_gen(struct sobj *o, uint32_t gen)
 {
-	if (sobj_kind(o) == SOBJ_CT)
-		memcpy(body(o) + offsetof(struct ct, use), &gen, sizeof(gen));
+	o->gen = gen;
 }
 
 void sobj_set_state(struct sobj *o, enum sobj_state st)
 {
-	o->state = (uint8_t)st;
+	o->state = (uint32_t)st & 3;
 }
 
 uint32_t sobj_created(const struct sobj *o)
@@ -112,51 +135,43 @@ uint32_t sobj_updated(const struct sobj *o)
 
 void sobj_get(struct sobj *o)
 {
-	o->refs++;
+	/* a handful of holders at most (hash, queues, a walk) */
+	if (o->refs < REFS_MAX)
+		o->refs++;
+	else
+		abort();
 }
 
 void sobj_put(struct sobj *o)
 {
 	if (--o->refs)
 		return;
-	free(o->rare);
-	free(o);
-}
-
-static size_t body_len(enum sobj_kind k)
-{
-	return k == SOBJ_CT ? CT_BODY_LEN : sizeof(struct exp);
-}
-
-static size_t alloc_len(enum sobj_kind kind, size_t ext8)
-{
-	return ext8 ? EXT_OFF + ext8 * 8 : HDR_LEN + body_len(kind);
+	if (o->ool)
+		free(ool_of(o));
+	if (o->cls)
+		slab_free(o, o->cls);
+	else
+		free(o);
 }
 
 size_t sobj_size(const struct sobj *o)
 {
-	size_t n = alloc_len(sobj_kind(o), o->ext8);
+	size_t n = o->cls ? slab_class_size(o->cls) :
+		   HDR_LEN + o->ext8 * 8 + sizeof(struct exp);
 
-	if (o->rare)
-		n += sizeof(*o->rare) + strlen(o->rare->secctx) + 1;
+	if (o->ool)
+		n += sizeof(struct ool) + ool_of(o)->len;
 	return n;
 }
 
 void sobj_ct(const struct sobj *o, struct ct *ct)
 {
-	/* not the whole struct: its 4 kB of secctx made this the cost of
-	 * every walk (commit, bulk send, dump); an empty string is enough */
-	memcpy(ct, body(o), CT_BODY_LEN);
-	memset((char *)ct + CT_BODY_LEN, 0,
-	       offsetof(struct ct, secctx) - CT_BODY_LEN);
-	ct->secctx[0] = '\0';
-	ct->use = 0;	/* the slot holds the sweep generation */
-	if (o->rare) {
-		ct->snat = o->rare->snat;
-		ct->dnat = o->rare->dnat;
-		memcpy(ct->helper, o->rare->helper, sizeof(ct->helper));
-		strncpy(ct->secctx, o->rare->secctx, sizeof(ct->secctx) - 1);
-	}
+	size_t len;
+	const uint8_t *p = ct_bytes(o, &len);
+
+	/* our own encoding: it decodes */
+	if (ctpack_decode(p, len, ct) < 0)
+		memset(ct, 0, sizeof(*ct));
 }
 
 void sobj_exp(const struct sobj *o, struct exp *e)
@@ -164,65 +179,79 @@ void sobj_exp(const struct sobj *o, struct exp *e)
 	memcpy(e, body(o), sizeof(*e));
 }
 
-/* Store ct's fields in o: the body in place, the rare part replaced.
- * What a cache keeps: not the use count, not the counters. */
-static int store_ct(struct sobj *o, const struct ct *src)
+/* Put the compact form of a flow (len bytes at p) in o: in the object
+ * when it fits, else out of line.  -ENOMEM leaves o as it was. */
+static int store_ct(struct sobj *o, const uint8_t *p, size_t len)
 {
-	bool rare = ct_has(src, CT_A_SNAT) || ct_has(src, CT_A_DNAT) ||
-		    ct_has(src, CT_A_HELPER) || ct_has(src, CT_A_SECCTX);
-	struct sobj_rare *r = NULL;
-	struct ct b;
+	struct ool *b = NULL;
 
-	if (rare) {
-		size_t sl = ct_has(src, CT_A_SECCTX) ?
-			    strnlen(src->secctx, sizeof(src->secctx) - 1) : 0;
-
-		r = calloc(1, sizeof(*r) + sl + 1);
-		if (!r)
+	if (len > body_room(o)) {
+		b = malloc(sizeof(*b) + len);
+		if (!b)
 			return -ENOMEM;
-		if (ct_has(src, CT_A_SNAT))
-			r->snat = src->snat;
-		if (ct_has(src, CT_A_DNAT))
-			r->dnat = src->dnat;
-		if (ct_has(src, CT_A_HELPER))
-			memcpy(r->helper, src->helper, sizeof(r->helper) - 1);
-		memcpy(r->secctx, src->secctx, sl);
+		b->len = (uint16_t)len;
+		memcpy(b->b, p, len);
 	}
-	free(o->rare);
-	o->rare = r;
-	memcpy(&b, src, CT_BODY_LEN);
-	ct_unset(&b, CT_A_USE);
-	ct_unset(&b, CT_A_COUNTERS_ORIG);
-	ct_unset(&b, CT_A_COUNTERS_REPLY);
-	b.use = sobj_gen(o);	/* the slot holds the sweep generation */
-	memset(b.counters, 0, sizeof(b.counters));
-	memcpy(body(o), &b, CT_BODY_LEN);
+	if (o->ool)
+		free(ool_of(o));
+	o->ool = b != NULL;
+	if (b) {
+		memcpy(body(o), &b, sizeof(b));
+	} else {
+		memcpy(body(o), p, len);
+		memset(body(o) + len, 0, body_room(o) - len);
+	}
 	return 0;
 }
 
-static struct sobj *obj_alloc(enum sobj_kind kind, size_t ext_size)
+/* A new object for a body of len bytes (a conntrack object's compact
+ * form, which goes out of line when too long for a slab class). */
+static struct sobj *obj_alloc(enum sobj_kind kind, size_t ext_size,
+			      size_t len)
 {
-	size_t ext8 = (ext_size + 7) / 8;
-	struct sobj *o = calloc(1, alloc_len(kind, ext8));
+	size_t ext8 = (ext_size + 7) / 8, n = HDR_LEN + ext8 * 8;
+	unsigned int cls = 0;
+	struct sobj *o;
 
+	if (kind == SOBJ_CT) {
+		n += len > SLAB_MAX - n ? sizeof(void *) :
+		     len < sizeof(void *) ? sizeof(void *) : len;
+		cls = slab_class(n);
+		o = slab_alloc(cls);
+	} else {
+		o = calloc(1, n + len);
+	}
 	if (!o)
 		return NULL;
 	o->kind = kind & 1;
-	o->ext8 = (uint8_t)ext8 & 31;
+	o->ext8 = (uint32_t)ext8 & 31;
+	o->cls = cls & 127;
 	o->refs = 1;
 	o->state = SOBJ_NEW;
 	return o;
 }
 
+static int encode(uint8_t *buf, const struct ct *ct)
+{
+	return ctpack_encode(buf, CTPACK_MAX, ct, CT_DROP);
+}
+
 struct sobj *sobj_new_ct(const struct ct *ct, uint32_t now, size_t ext_size)
 {
-	struct sobj *o = obj_alloc(SOBJ_CT, ext_size);
+	uint8_t buf[CTPACK_MAX];
+	int len = encode(buf, ct);
+	struct sobj *o;
 
+	if (len < 0) {
+		errno = -len;
+		return NULL;
+	}
+	o = obj_alloc(SOBJ_CT, ext_size, (size_t)len);
 	if (!o)
 		return NULL;
 	o->created = o->updated = now;
-	if (store_ct(o, ct) < 0) {
-		free(o);
+	if (store_ct(o, buf, (size_t)len) < 0) {
+		sobj_put(o);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -282,23 +311,20 @@ static void key_exp(struct ctkey *k, const struct exp *e)
 
 static void key_obj(struct ctkey *k, const struct sobj *o)
 {
-	const unsigned char *b = body(o);
-	struct ct_tuple t;
-	uint64_t present;
-	uint16_t zone = 0;
+	const uint8_t *p;
+	size_t len;
 
 	if (sobj_kind(o) == SOBJ_EXP) {
 		struct exp e;
 
-		memcpy(&e, b, sizeof(e));
+		memcpy(&e, body(o), sizeof(e));
 		key_exp(k, &e);
 		return;
 	}
-	memcpy(&t, b + offsetof(struct ct, orig), sizeof(t));
-	memcpy(&present, b + offsetof(struct ct, present), sizeof(present));
-	if (present & CT_BIT(CT_A_ZONE))
-		memcpy(&zone, b + offsetof(struct ct, zone), sizeof(zone));
-	ctkey_of(k, &t, zone);
+	p = ct_bytes(o, &len);
+	/* our own encoding: it has a key */
+	if (ctpack_key(p, len, k) < 0)
+		memset(k, 0, sizeof(*k));
 }
 
 static unsigned int bucket_of(const struct scache *c, const struct ctkey *k)
@@ -338,7 +364,9 @@ struct sobj *scache_find_exp(struct scache *c, const struct exp *e)
 	return *find(c, &k);
 }
 
-static struct sobj *insert(struct scache *c, struct sobj **pp, uint32_t now)
+/* A new object for a body of len bytes, in the hash at *pp. */
+static struct sobj *insert(struct scache *c, struct sobj **pp, uint32_t now,
+			   size_t len)
 {
 	struct sobj *o;
 
@@ -348,7 +376,7 @@ static struct sobj *insert(struct scache *c, struct sobj **pp, uint32_t now)
 		errno = ENOSPC;
 		return NULL;
 	}
-	o = obj_alloc(c->kind, c->ext_size);
+	o = obj_alloc(c->kind, c->ext_size, len);
 	if (!o) {
 		c->st.add_fail++;
 		c->st.add_nomem++;
@@ -380,16 +408,24 @@ static void unhash(struct scache *c, struct sobj **pp)
 struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 			      uint32_t now, bool *added)
 {
+	uint8_t buf[CTPACK_MAX];
+	int len = encode(buf, ct);
 	struct sobj **pp, *o;
 	struct ctkey k;
 
+	*added = false;
+	if (len < 0) {
+		c->st.upd_fail++;
+		errno = -len;
+		return NULL;
+	}
 	key_ct(&k, ct);
 	pp = find(c, &k);
 	*added = !*pp;
-	o = *pp ? *pp : insert(c, pp, now);
+	o = *pp ? *pp : insert(c, pp, now, (size_t)len);
 	if (!o)
 		return NULL;
-	if (store_ct(o, ct) < 0) {
+	if (store_ct(o, buf, (size_t)len) < 0) {
 		if (*added) {
 			c->st.add_ok--;
 			c->st.add_fail++;
@@ -418,7 +454,7 @@ struct sobj *scache_update_exp(struct scache *c, const struct exp *e,
 	key_exp(&k, e);
 	pp = find(c, &k);
 	*added = !*pp;
-	o = *pp ? *pp : insert(c, pp, now);
+	o = *pp ? *pp : insert(c, pp, now, sizeof(*e));
 	if (!o)
 		return NULL;
 	memcpy(body(o), e, sizeof(*e));

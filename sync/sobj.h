@@ -3,13 +3,14 @@
  *
  * An object is allocated once and updated in place, so queues and timers
  * may point at it; the hash holds one reference, each queue another, and
- * the last sobj_put() frees it.  Layout of one allocation:
- *	header (28 B) | body | extension area (per cache, 8-aligned)
- * where the body of a conntrack object is the leading part of struct ct a
- * kernel flow or a sync message fills (everything before the NAT setup),
- * and the rare parts (NAT setup, helper, security context) live out of
- * line, allocated only for the flows that have them.  An expectation
- * object keeps a whole struct exp (they are few).
+ * the last sobj_put() frees it.  Layout of one object:
+ *	header (24 B) | extension area (per cache, 8-aligned) | body
+ * where the body of a conntrack object is its compact form (sync/ctpack.h:
+ * only the fields present, about 46 bytes for an IPv4 TCP flow), filling
+ * the object to the end of its size class (sync/slab.h); an update that
+ * no longer fits moves the body out of line (one pointer stays), so the
+ * object itself never moves.  An expectation object keeps a whole struct
+ * exp from malloc (they are few).
  *
  * The kernel timeout stays in the body (NTA_TIMEOUT and commit need it);
  * dumps drop it.  Returns 0 / -errno or NULL + errno; never prints. */
@@ -75,9 +76,7 @@ void sobj_set_state(struct sobj *o, enum sobj_state st);
 /* Times, seconds of the daemon's clock. */
 uint32_t sobj_created(const struct sobj *o);
 uint32_t sobj_updated(const struct sobj *o);
-/* Mark-and-sweep generation of a conntrack object (purge after a
- * resync); kept in the body's slot of the use count, which a cache
- * never keeps. */
+/* Mark-and-sweep generation of an object (purge after a resync). */
 uint32_t sobj_gen(const struct sobj *o);
 void sobj_set_gen(struct sobj *o, uint32_t gen);
 /* Bytes one object takes (header, extension, body, rare parts). */

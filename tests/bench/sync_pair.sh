@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Sourced by memory.sh (sync.sh has its own copy, fresh namespaces per pair): two namespaces A
+# and B on a veth (A's NET.1 <-> B's NET.2), FT-FW/UDP configs, starting
+# and stopping the daemons, their RSS, CPU ticks and cache counts.
+# Set first: TAG (names), NET (a /24 prefix like 10.214.0), MAXFLOWS (the
+# kernel table must take that many in each namespace).  Everything is
+# deleted at exit and the host's conntrack limit put back.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${CTBOX_BUILD:-$TOP/build}
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+REF_BIN=${REF_BIN:-/usr/sbin}
+CT=$REF_BIN/conntrack
+ME=$(basename "$0")
+A=ctbox-bench-${TAG}a-$$; B=ctbox-bench-${TAG}b-$$
+TMP=$(mktemp -d "/tmp/ctbox-bench-$TAG.XXXXXX")
+PIDS=()
+
+cleanup() {
+	local p ns
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for ns in "$A" "$B"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for b in "$BUILD/bin/conntrackd" "$REF_BIN/conntrackd" "$CT"; do
+	[ -x "$b" ] || { echo "$ME: no $b"; exit 1; }
+done
+# A new namespace's table is bounded by the host's limit: raise it for the
+# run and put it back at exit.
+old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
+if [ "$old_max" -lt "$MAXFLOWS" ]; then
+	sysctl -qw net.netfilter.nf_conntrack_max="$MAXFLOWS"
+else
+	old_max=
+fi
+for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1; done
+ip -n "$A" link add "v${TAG}a" type veth peer name "v${TAG}b" netns "$B"
+ip -n "$A" addr add "$NET.1/24" dev "v${TAG}a"
+ip -n "$B" addr add "$NET.2/24" dev "v${TAG}b"
+ip -n "$A" link set "v${TAG}a" up; ip -n "$B" link set "v${TAG}b" up
+
+conf() {	# conf FILE LOCAL PEER IF PORT HASHLIMIT
+	local base=${1%.conf}
+	cat >"$1" <<EOF
+Sync {
+	Mode FTFW {
+	}
+	UDP {
+		IPv4_address $2
+		IPv4_Destination_Address $3
+		Port $5
+		Interface $4
+		SndSocketBuffer 8388608
+		RcvSocketBuffer 8388608
+	}
+}
+General {
+	HashSize 65536
+	HashLimit $6
+	LogFile $base.log
+	LockFile $base.lock
+	UNIX {
+		Path $base.ctl
+	}
+	NetlinkBufferSize 2097152
+	NetlinkBufferSizeMaxGrowth 16777216
+	Filter From Userspace {
+		Address Ignore {
+			IPv4_address 127.0.0.1
+			IPv4_address $NET.0/24
+		}
+	}
+}
+EOF
+}
+now() { date +%s.%N; }
+ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null || echo 0; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
+# cache_n NS BIN CONF internal|external: that cache's active objects, as
+# `-s cache` shows them ("cache:external	active objects:	N")
+cache_n() {
+	ip netns exec "$1" "$2" -C "$3" -s cache 2>/dev/null |
+		awk -v c="cache:$4" '$1 == c && /active objects/ { print $NF; exit }'
+}
+# start NS BIN CONF: the daemon in the foreground of a background job
+# (ip netns exec execs it, so $! is its pid), its pid in $pid
+start() {
+	local base=${3%.conf}
+	rm -f "$base.ctl" "$base.lock"
+	ip netns exec "$1" "$2" -C "$3" >"$base.out" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 100); do
+		[ -S "$base.ctl" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "$ME: $2 -C $3 did not start:"; cat "$base.out" "$base.log" 2>/dev/null | tail -5
+	return 1
+}
+stop() {	# stop NS BIN CONF PID
+	ip netns exec "$1" "$2" -C "$3" -k >/dev/null 2>&1
+	for _ in $(seq 100); do kill -0 "$4" 2>/dev/null || break; sleep 0.05; done
+	kill -9 "$4" 2>/dev/null
+	wait "$4" 2>/dev/null
+}
