@@ -87,11 +87,29 @@ void ftfw_init(struct ftfw *f, const struct ftfw_ops *ops, void *ctx,
 	arm(f, now + FTFW_ALIVE_MS);
 }
 
-/* Drop a node that left its queue: release an object, free a control
- * message. */
-static void drop(struct ftfw *f, struct ftfw_node *n)
+/* A RESYNC or NACK of ours leaves the queues: acknowledged or not. */
+static void ctl_gone(struct ftfw *f, const struct ftfw_ctl *c, bool acked)
+{
+	if (c->flags & WIRE_F_RESYNC)
+		f->rsync_out--;
+	else if (c->flags & WIRE_F_NACK)
+		f->nack_out--;
+	else
+		return;
+	if (!f->rsync_asked || f->rsync_done)
+		return;
+	if (!acked)
+		f->rsync_lost = true;
+	else if (!f->rsync_lost && !f->rsync_out && !f->nack_out)
+		f->rsync_done = true;	/* later gaps are the usual kind */
+}
+
+/* Drop a node that left its queue (acked: by the peer's ACK): release
+ * an object, free a control message. */
+static void drop(struct ftfw *f, struct ftfw_node *n, bool acked)
 {
 	if (n->kind == FTFW_K_CTL) {
+		ctl_gone(f, (struct ftfw_ctl *)n, acked);
 		free(n);
 		f->st.ctl_alloc--;
 	} else {
@@ -105,7 +123,7 @@ static void flush_list(struct ftfw *f, struct ftfw_list *l)
 
 	while ((n = list_first(l)) != NULL) {
 		list_del(f, n);
-		drop(f, n);
+		drop(f, n, false);
 	}
 }
 
@@ -155,13 +173,33 @@ static int queue_ctl(struct ftfw *f, uint8_t flags, uint32_t from, uint32_t to)
 	c->from = from;
 	c->to = to;
 	f->st.ctl_alloc++;
+	if (flags & WIRE_F_RESYNC)
+		f->rsync_out++;
+	else if (flags & WIRE_F_NACK)
+		f->nack_out++;
 	list_add_tail(&f->tx, &c->n, FTFW_Q_TX);
 	return 0;
 }
 
 int ftfw_request_resync(struct ftfw *f)
 {
-	return queue_ctl(f, WIRE_F_RESYNC, 0, 0);
+	int r = queue_ctl(f, WIRE_F_RESYNC, 0, 0);
+
+	if (r == 0) {
+		f->rsync_asked = true;
+		f->rsync_lost = false;
+		f->rsync_done = false;
+	}
+	return r;
+}
+
+enum ftfw_resync ftfw_resync_state(const struct ftfw *f)
+{
+	if (!f->rsync_asked)
+		return FTFW_RS_NONE;
+	if (f->rsync_done)
+		return FTFW_RS_DONE;
+	return f->rsync_lost ? FTFW_RS_LOST : FTFW_RS_WAIT;
 }
 
 /* The HELLO bits of the next message: HELLO from the first message on
@@ -194,7 +232,7 @@ static void rs_add(struct ftfw *f, struct ftfw_node *n)
 
 		f->st.rs_enospc++;
 		list_del(f, old);
-		drop(f, old);
+		drop(f, old, false);
 	}
 	list_add_tail(&f->rs, n, FTFW_Q_RS);
 }
@@ -219,7 +257,7 @@ static int xmit_one(struct ftfw *f, struct ftfw_node *n)
 		 * an ACK like data, with the HELLO bits they went out with. */
 		if (r < 0 || !(flags & (WIRE_F_ACK | WIRE_F_NACK |
 					WIRE_F_RESYNC))) {
-			drop(f, n);
+			drop(f, n, false);
 			return r < 0 ? 0 : 1;
 		}
 		c->flags = flags;
@@ -230,7 +268,7 @@ static int xmit_one(struct ftfw *f, struct ftfw_node *n)
 		hello_commit(f);
 		list_del(f, n);
 		if (r < 0) {
-			drop(f, n);
+			drop(f, n, false);
 			return 0;
 		}
 	}
@@ -290,7 +328,7 @@ static void rs_range(struct ftfw *f, uint32_t from, uint32_t to, bool ack)
 			break;
 		list_del(f, n);
 		if (ack)
-			drop(f, n);
+			drop(f, n, true);
 		else
 			list_add_tail(&f->tx, n, FTFW_Q_TX);
 	}

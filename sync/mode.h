@@ -254,6 +254,10 @@ void sync_seq_set(uint32_t seq);
 /* Start a bulk send of the internal cache (on_bulk for each object);
  * restarting one in progress starts it over. */
 void sync_bulk_start(void);
+/* The same, every object handed to on_bulk before it returns (1.4.7's
+ * RESYNC answer): whatever the mode queues after it goes out after the
+ * whole bulk, so the peer can tell when the answer is complete. */
+void sync_bulk_now(void);
 
 /* Time and timers.  A sync_timer is one wheel node and its callback;
  * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from

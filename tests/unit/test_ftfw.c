@@ -442,6 +442,84 @@ static void test_restart(unsigned int loss)
 	ftfw_fini(&B.f);
 }
 
+/* ---- resync completion (sync state, ready for takeover) ------------- */
+
+/* B asks A for everything; B's view of completion must never come while
+ * one of A's objects is missing, and must come once the loss stops. */
+static void test_resync_done(unsigned int loss, uint64_t seed)
+{
+	uint64_t t, end, done_at = 0;
+	int i, early = 0;
+
+	world(seed, 0, 0, 0, 0x10000000u, 0x20000000u, 0, 0);
+	t = run(0, 3000, 0);
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_NONE,
+	      "resync done, loss %u%%: none before it is asked for", loss);
+	for (i = 0; i < NOBJ; i++)
+		A.obj[i].version = (uint32_t)i + 1;	/* only a resync tells */
+	set_loss(loss, loss ? 2 : 0, loss ? 10 : 0);
+	ftfw_request_resync(&B.f);
+	for (end = t + 20000; t < end && !done_at; t++) {
+		enum ftfw_resync st;
+
+		if (t == end - 10000)
+			set_loss(0, 0, 0);
+		tick(&A, t, 0);
+		tick(&B, t, 0);
+		st = ftfw_resync_state(&B.f);
+		if (st == FTFW_RS_LOST)
+			ftfw_request_resync(&B.f);
+		if (st == FTFW_RS_DONE) {
+			done_at = t;
+			early = missing(&A, &B);
+		}
+	}
+	CHECK(done_at != 0, "resync done, loss %u%%: B sees it complete "
+	      "(%.1f s after asking)", loss, done_at ? (done_at - 3000) / 1000.0
+	      : -1.0);
+	CHECK(early == 0, "resync done, loss %u%%: complete only once B holds "
+	      "all %d of A's objects (%d missing then)", loss, NOBJ, early);
+	ftfw_fini(&A.f);
+	ftfw_fini(&B.f);
+}
+
+/* B asks while A is down: the RESYNC waits in B's resend queue; A's
+ * start (HELLO) empties it, the request is lost and must be asked again,
+ * then it completes. */
+static void test_resync_peer_down(void)
+{
+	uint64_t t;
+	int lost = 0, i;
+
+	world(5, 0, 0, 0, 1000, 2000, 0, 0);
+	la.loss = lb.loss = 100;
+	t = run(0, 3000, 0);
+	ftfw_request_resync(&B.f);
+	t = run(t, t + 3000, 0);
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_WAIT,
+	      "resync, peer down: waiting while nothing answers");
+	/* A (re)starts: a new process says HELLO */
+	ftfw_fini(&A.f);
+	node_start(&A, 0x50000000u, 0, 0, t);
+	for (i = 0; i < NOBJ; i++)
+		A.obj[i].version = 7;
+	la.loss = lb.loss = 0;
+	for (i = 0; i < 10000; i++, t++) {
+		tick(&A, t, 0);
+		tick(&B, t, 0);
+		if (ftfw_resync_state(&B.f) == FTFW_RS_LOST) {
+			lost++;
+			ftfw_request_resync(&B.f);
+		}
+	}
+	CHECK(lost >= 1, "resync, peer down: the peer's HELLO dropped the "
+	      "request unacknowledged (%d)", lost);
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_DONE && missing(&A, &B) == 0,
+	      "resync, peer down: asked again, complete with all objects");
+	ftfw_fini(&A.f);
+	ftfw_fini(&B.f);
+}
+
 /* ---- resend queue overflow ------------------------------------------ */
 
 static void test_overflow(void)
@@ -1072,6 +1150,9 @@ int main(void)
 	test_hello_hole();
 	test_restart(0);
 	test_restart(10);
+	for (i = 0; i < 4; i++)
+		test_resync_done(losses[i], 0x51u + i);
+	test_resync_peer_down();
 	test_overflow();
 	test_wrap();
 	test_window();

@@ -149,9 +149,12 @@ ha_impl_node() {
 		HA_NODE_NOTIFY[$n]=$TOP/config/ha/notify
 		HA_NODE_READY[$n]=${HA_USER_READY:-$TOP/config/ha/ready}
 		if [ ! -x "${HA_NODE_NOTIFY[$n]}" ] || [ ! -x "${HA_NODE_READY[$n]}" ]; then
-			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready (issue 14), not written yet"
+			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready"
 			return 1
 		fi
+		# the Mode FTFW lines of config/ha/conntrackd.conf
+		HA_NODE_FTFW[$n]+=$'\n'$(sed -n '/^[[:space:]]*Mode FTFW {/,/^[[:space:]]*}/{/Mode FTFW\|}\|#/d;p}' \
+			"$TOP/config/ha/conntrackd.conf")
 		;;
 	*)
 		echo "ha: HA_IMPL must be ref, ref-noext, ctbox or none (not '$impl')"
