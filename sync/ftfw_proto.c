@@ -11,6 +11,7 @@ struct ftfw_ctl {
 	struct ftfw_node n;
 	uint8_t flags;		/* HELLO bits ORed in at each transmission */
 	uint32_t from, to;
+	uint32_t gen;		/* of the resync request it was queued under */
 };
 
 static bool seq_after(uint32_t a, uint32_t b)
@@ -87,21 +88,19 @@ void ftfw_init(struct ftfw *f, const struct ftfw_ops *ops, void *ctx,
 	arm(f, now + FTFW_ALIVE_MS);
 }
 
-/* A RESYNC or NACK of ours leaves the queues: acknowledged or not. */
+/* A RESYNC or NACK of ours leaves the queues: acknowledged or not.  Those
+ * of an earlier request no longer count. */
 static void ctl_gone(struct ftfw *f, const struct ftfw_ctl *c, bool acked)
 {
+	if (c->gen != f->rsync_gen || !(c->flags & (WIRE_F_RESYNC | WIRE_F_NACK)))
+		return;
 	if (c->flags & WIRE_F_RESYNC)
 		f->rsync_out--;
-	else if (c->flags & WIRE_F_NACK)
-		f->nack_out--;
 	else
-		return;
-	if (!f->rsync_asked || f->rsync_done)
-		return;
-	if (!acked)
+		f->nack_out--;
+	f->rsync_ev++;
+	if (!acked && f->rsync_asked && !f->rsync_done)
 		f->rsync_lost = true;
-	else if (!f->rsync_lost && !f->rsync_out && !f->nack_out)
-		f->rsync_done = true;	/* later gaps are the usual kind */
 }
 
 /* Drop a node that left its queue (acked: by the peer's ACK): release
@@ -172,6 +171,7 @@ static int queue_ctl(struct ftfw *f, uint8_t flags, uint32_t from, uint32_t to)
 	c->flags = flags;
 	c->from = from;
 	c->to = to;
+	c->gen = f->rsync_gen;
 	f->st.ctl_alloc++;
 	if (flags & WIRE_F_RESYNC)
 		f->rsync_out++;
@@ -181,16 +181,46 @@ static int queue_ctl(struct ftfw *f, uint8_t flags, uint32_t from, uint32_t to)
 	return 0;
 }
 
+/* Can the answer to a RESYNC sent now be checked?  Only once the peer
+ * has spoken to us (a message lost before the first one that arrives is
+ * a gap nobody sees) and answered our HELLO (a message of ours with HELLO
+ * bypasses the peer's sequence check, so a lost one is never NACKed, and
+ * it empties the peer's resend queue, the answer's resends with it). */
+static bool rsync_checkable(const struct ftfw *f)
+{
+	return f->seq_set && f->hello == FTFW_HELLO_DONE;
+}
+
 int ftfw_request_resync(struct ftfw *f)
 {
-	int r = queue_ctl(f, WIRE_F_RESYNC, 0, 0);
+	/* a new request: what is left of an earlier one no longer counts */
+	f->rsync_gen++;
+	f->rsync_out = f->nack_out = 0;
+	f->rsync_asked = true;
+	f->rsync_lost = false;
+	f->rsync_done = false;
+	/* sent at once all the same, as 1.4.7 (StartupResync is the first
+	 * message of a new daemon): the flows come, the check comes with a
+	 * second request once it can be made */
+	f->rsync_checked = rsync_checkable(f);
+	f->rsync_ev_seen = f->rsync_ev - 1;	/* the stall clock starts anew */
+	return queue_ctl(f, WIRE_F_RESYNC, 0, 0);
+}
 
-	if (r == 0) {
-		f->rsync_asked = true;
-		f->rsync_lost = false;
-		f->rsync_done = false;
+/* After a received message. */
+static void rsync_step(struct ftfw *f)
+{
+	if (!f->rsync_asked || f->rsync_done || f->rsync_lost)
+		return;
+	if (!f->rsync_checked) {
+		if (rsync_checkable(f))
+			f->rsync_lost = true;	/* ask again, checked */
+		return;
 	}
-	return r;
+	/* tested after the whole message: an ACK that arrives after a gap
+	 * has had its NACK queued by now */
+	if (!f->rsync_out && !f->nack_out)
+		f->rsync_done = true;	/* later gaps are the usual kind */
 }
 
 enum ftfw_resync ftfw_resync_state(const struct ftfw *f)
@@ -299,8 +329,25 @@ unsigned int ftfw_xmit(struct ftfw *f, uint64_t now)
 
 /* ---- timer ------------------------------------------------------------- */
 
+/* 1.4.7 can leave a control message unacknowledged for good (one that
+ * arrives after its gap was NACKed is dropped as "before"): a resync
+ * that has made no progress (no data, none of our RESYNC / NACKs
+ * answered) for FTFW_RSYNC_STALL_MS is asked for again. */
+static void rsync_stall(struct ftfw *f, uint64_t now)
+{
+	if (!f->rsync_asked || f->rsync_done || f->rsync_lost)
+		return;
+	if (f->rsync_ev != f->rsync_ev_seen) {
+		f->rsync_ev_seen = f->rsync_ev;
+		f->rsync_ev_at = now;
+	} else if (now - f->rsync_ev_at >= FTFW_RSYNC_STALL_MS) {
+		f->rsync_lost = true;
+	}
+}
+
 void ftfw_timer(struct ftfw *f, uint64_t now)
 {
+	rsync_stall(f, now);
 	if (f->ack_from_set && f->seq_set) {
 		/* 1.4.7: the window counter is not reset by a timer ACK. */
 		queue_ctl(f, WIRE_F_ACK, f->ack_from, f->last_seq);
@@ -431,6 +478,9 @@ enum ftfw_rx ftfw_recv(struct ftfw *f, const struct wire_msg *m)
 		f->last_seq = m->seq;
 		f->seq_set = true;
 	}
+	if (r == FTFW_RX_DATA)
+		f->rsync_ev++;
+	rsync_step(f);
 	return r;
 }
 

@@ -44,6 +44,8 @@
 #define FTFW_ALIVE_MS		1000
 #define FTFW_RS_DEFAULT		131072	/* ResendQueueSize */
 #define FTFW_WINDOW_DEFAULT	300	/* ACKWindowSize */
+/* a resync with no progress for this long is asked for again */
+#define FTFW_RSYNC_STALL_MS	3000
 
 enum ftfw_where {
 	FTFW_Q_NONE,
@@ -132,6 +134,11 @@ struct ftfw {
 	bool rsync_asked;	/* requested since init */
 	bool rsync_lost;	/* a RESYNC / NACK dropped unacknowledged */
 	bool rsync_done;	/* latched: later NACKs do not undo it */
+	bool rsync_checked;	/* its answer can be checked (see below) */
+	uint32_t rsync_ev;	/* progress: data in, RESYNC / NACK answered */
+	uint32_t rsync_ev_seen;
+	uint64_t rsync_ev_at;	/* when rsync_ev last moved (idle timer) */
+	uint32_t rsync_gen;	/* requests so far */
 	unsigned int rsync_out;	/* RESYNC queued or unacknowledged */
 	unsigned int nack_out;	/* NACKs queued or unacknowledged */
 };
@@ -183,7 +190,14 @@ int ftfw_request_resync(struct ftfw *f);
  * NACK of ours unacknowledged.  A RESYNC or NACK dropped without its ACK
  * (the peer restarted: HELLO empties our resend queue; resend queue
  * overflow; a send error) leaves it undecidable: FTFW_RS_LOST, the
- * caller asks again.  What the peer dropped from its own resend queue
+ * caller asks again (a new request: what is left of the old one no
+ * longer counts).  So does a request made before the peer had spoken to
+ * us and answered our HELLO (a new daemon's StartupResync), once it has:
+ * a message lost before the first one that arrives is a gap nobody sees,
+ * and a message of ours with HELLO is never NACKed and empties the
+ * peer's resend queue.  So does one with no progress for
+ * FTFW_RSYNC_STALL_MS (a control message 1.4.7 never acknowledges, see
+ * rsync_stall).  What the peer dropped from its own resend queue
  * before our NACK came (ResendQueueSize too small) cannot be seen. */
 enum ftfw_resync {
 	FTFW_RS_NONE,	/* never requested */

@@ -158,7 +158,7 @@ static void resync_progress(uint64_t now)
 	case FTFW_RS_LOST:
 		if (ftfw_request_resync(&ftfw) == 0) {
 			sync_state_asked(now, true);
-			log_notice("resync requested again (request lost)");
+			log_notice("resync requested again (the answer could not be checked)");
 		}
 		break;
 	default:

@@ -81,7 +81,7 @@ static void print_resync(struct out *o, uint64_t now, bool tracked)
 		secs(o, st.done_ms, st.asked_ms);
 	}
 	if (st.asks > 1)
-		out_printf(o, ", asked %u times (requests lost)", st.asks);
+		out_printf(o, ", asked %u times", st.asks);
 	out_printf(o, "\n");
 }
 
