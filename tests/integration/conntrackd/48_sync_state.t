@@ -22,17 +22,6 @@ t_ours_only "-s sync: 1.4.7 rejects it" && {
 		like "$rc $out" "1 *unknown parameter \`sync'*"
 }
 
-loss_on() {	# loss_on SIDE PORT PCT
-	in_ns "${SYNC_NS[$1]}" nft -f - <<NFT
-table inet stateloss {
-	chain in {
-		type filter hook input priority -10;
-		udp dport $2 numgen random mod 100 < $3 drop
-	}
-}
-NFT
-}
-loss_off() { in_ns "${SYNC_NS[$1]}" nft delete table inet stateloss 2>/dev/null; }
 kernel_flows() { sync_ct "$1" -L 2>/dev/null | grep -cE 'dport=(443|53|80) '; }
 state() { sync_ctl "$1" -s sync 2>&1; }
 field() { state "$1" | sed -n "s/^$2:[[:space:]]*//p"; }
@@ -58,7 +47,7 @@ state_run() {	# state_run KS KR DIR
 	t_check "$SYNC_NAME: the kernel is kept in step, nothing pending" \
 		[ "$(field "$r" backup)/$(field "$r" "pending commit")" = \
 		  "kernel in step (DisableExternalCache on), 0 kernel writes failed/0 flows" ]
-	loss_on "$r" "$SYNC_NEXT_PORT" 20
+	sync_loss_on "$r" "$SYNC_NEXT_PORT" 20
 	t0=$(date +%s%3N)
 	sync_ctl "$r" -n
 	for i in $(seq 300); do
@@ -69,7 +58,7 @@ state_run() {	# state_run KS KR DIR
 		fi
 		sleep 0.1
 	done
-	loss_off "$r"
+	sync_loss_off "$r"
 	t_check "$SYNC_NAME: resync complete under 20% loss ($at ms: $st)" [ "$at" -ge 0 ]
 	t_check "$SYNC_NAME: when complete, the kernel holds all $K flows ($got)" [ "$got" = "$K" ]
 	t_check "$SYNC_NAME: the receiver saw gaps (it had to wait for resends)" \

@@ -788,3 +788,17 @@ sync_model_exp() {
 		sed -E 's/^[0-9]+ (proto=.*)$/\1 [active since Ns]/' |
 		awk '{ $1 = $1; print }' | LC_ALL=C sort
 }
+
+# sync_loss_on SIDE PORT PCT / sync_loss_off SIDE: drop PCT % of the sync
+# datagrams (UDP to PORT) that reach SIDE (nftables numgen random).
+sync_loss_on() {
+	in_ns "${SYNC_NS[$1]}" nft -f - <<NFT
+table inet syncloss {
+	chain in {
+		type filter hook input priority -10;
+		udp dport $2 numgen random mod 100 < $3 drop
+	}
+}
+NFT
+}
+sync_loss_off() { in_ns "${SYNC_NS[$1]}" nft delete table inet syncloss 2>/dev/null; }
