@@ -101,6 +101,13 @@ alone() {
 	t_check "alone: -s stays as 1.4.7's (no sync lines)" \
 		! sync_ctl B -s 2>&1 | grep -q '^resync:'
 	sync_stop B
+	# NOTRACK cannot tell when a resync is complete: it says so
+	SYNC_PORT=$SYNC_NEXT_PORT sync_conf "$SYNC_D/alone-nt.conf" B notrack udp
+	sync_start B ours "$SYNC_D/alone-nt.conf"
+	sync_ctl B -n
+	t_check "alone, NOTRACK: -n is untracked ($(field B resync))" \
+		like "$(field B resync)" "untracked (completion unknown in this mode), requested 0.[0-9] s ago, 0 flows received"
+	sync_stop B
 }
 
 if t_ours_only "-s sync and config/ha/ready"; then
