@@ -37,7 +37,8 @@
 # FTFW / General blocks, HA_READY_WEIGHT the vrrp_script weight of the
 # readiness check (empty: the instances go FAULT while it fails),
 # HA_PRE seconds of traffic before the event (1), HA_MID after the
-# takeover (2), HA_SETTLE longest wait for sessions to flow again (8).
+# takeover (2), HA_SETTLE longest wait for sessions to flow again (8),
+# HA_VERBOSE=1 a "# key=value ..." line of every run's values.
 #
 # A scenario (ha_scenario crash|graceful|synclink|coldstart) fills the
 # associative array HA_R with what happened; the caller turns it into
@@ -687,6 +688,7 @@ ha_t_run() {
 	fi
 	ha_impl >/dev/null	# again, in this shell: its variables
 	ha_scenario "$sc"
+	[ -n "${HA_VERBOSE:-}" ] && echo "# $(ha_summary)"
 	if [ -n "${HA_R[error]:-}" ]; then
 		t_fail "$tag: harness set up (${HA_R[error]})" "$(ha_diag)"
 		return
