@@ -309,6 +309,7 @@ EOF
 vrrp_script ha_ready {
 	script "$HA_RUN/fw$n.ready"
 	interval 1
+	timeout 10
 	fall 1
 	rise 1
 	init_fail
