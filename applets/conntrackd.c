@@ -123,6 +123,7 @@ static const struct choice stats_choices[] = {
 	{ "rsqueue", CTL_STATS_RSQUEUE },
 	{ "process", CTL_STATS_PROCESS },
 	{ "queue", CTL_STATS_QUEUE },
+	{ "sync", CTL_STATS_SYNC },
 	{ "ct", CTL_STATS },
 	{ "expect", CTL_EXP_STATS },
 	{ NULL, 0 },

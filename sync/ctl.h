@@ -39,6 +39,8 @@ enum ctl_req {
 	CTL_ALL_COMMIT = 46,
 	CTL_EXP_DUMP_INT_XML = 47,
 	CTL_EXP_DUMP_EXT_XML = 48,
+	/* ctbox's own (1.4.7 has no -s sync) */
+	CTL_STATS_SYNC = 100,
 };
 
 /* At most this many clients are read at once; more wait in the backlog. */

@@ -11,6 +11,7 @@ struct ftfw_ctl {
 	struct ftfw_node n;
 	uint8_t flags;		/* HELLO bits ORed in at each transmission */
 	uint32_t from, to;
+	uint32_t gen;		/* of the resync request it was queued under */
 };
 
 static bool seq_after(uint32_t a, uint32_t b)
@@ -87,11 +88,27 @@ void ftfw_init(struct ftfw *f, const struct ftfw_ops *ops, void *ctx,
 	arm(f, now + FTFW_ALIVE_MS);
 }
 
-/* Drop a node that left its queue: release an object, free a control
- * message. */
-static void drop(struct ftfw *f, struct ftfw_node *n)
+/* A RESYNC or NACK of ours leaves the queues: acknowledged or not.  Those
+ * of an earlier request no longer count. */
+static void ctl_gone(struct ftfw *f, const struct ftfw_ctl *c, bool acked)
+{
+	if (c->gen != f->rsync_gen || !(c->flags & (WIRE_F_RESYNC | WIRE_F_NACK)))
+		return;
+	if (c->flags & WIRE_F_RESYNC)
+		f->rsync_out--;
+	else
+		f->nack_out--;
+	f->rsync_ev++;
+	if (!acked && f->rsync_asked && !f->rsync_done)
+		f->rsync_lost = true;
+}
+
+/* Drop a node that left its queue (acked: by the peer's ACK): release
+ * an object, free a control message. */
+static void drop(struct ftfw *f, struct ftfw_node *n, bool acked)
 {
 	if (n->kind == FTFW_K_CTL) {
+		ctl_gone(f, (struct ftfw_ctl *)n, acked);
 		free(n);
 		f->st.ctl_alloc--;
 	} else {
@@ -105,7 +122,7 @@ static void flush_list(struct ftfw *f, struct ftfw_list *l)
 
 	while ((n = list_first(l)) != NULL) {
 		list_del(f, n);
-		drop(f, n);
+		drop(f, n, false);
 	}
 }
 
@@ -154,14 +171,65 @@ static int queue_ctl(struct ftfw *f, uint8_t flags, uint32_t from, uint32_t to)
 	c->flags = flags;
 	c->from = from;
 	c->to = to;
+	c->gen = f->rsync_gen;
 	f->st.ctl_alloc++;
+	if (flags & WIRE_F_RESYNC)
+		f->rsync_out++;
+	else if (flags & WIRE_F_NACK)
+		f->nack_out++;
 	list_add_tail(&f->tx, &c->n, FTFW_Q_TX);
 	return 0;
 }
 
+/* Can the answer to a RESYNC sent now be checked?  Only once the peer
+ * has spoken to us (a message lost before the first one that arrives is
+ * a gap nobody sees) and answered our HELLO (a message of ours with HELLO
+ * bypasses the peer's sequence check, so a lost one is never NACKed, and
+ * it empties the peer's resend queue, the answer's resends with it). */
+static bool rsync_checkable(const struct ftfw *f)
+{
+	return f->seq_set && f->hello == FTFW_HELLO_DONE;
+}
+
 int ftfw_request_resync(struct ftfw *f)
 {
+	/* a new request: what is left of an earlier one no longer counts */
+	f->rsync_gen++;
+	f->rsync_out = f->nack_out = 0;
+	f->rsync_asked = true;
+	f->rsync_lost = false;
+	f->rsync_done = false;
+	/* sent at once all the same, as 1.4.7 (StartupResync is the first
+	 * message of a new daemon): the flows come, the check comes with a
+	 * second request once it can be made */
+	f->rsync_checked = rsync_checkable(f);
+	f->rsync_ev_seen = f->rsync_ev - 1;	/* the stall clock starts anew */
 	return queue_ctl(f, WIRE_F_RESYNC, 0, 0);
+}
+
+/* After a received message. */
+static void rsync_step(struct ftfw *f)
+{
+	if (!f->rsync_asked || f->rsync_done || f->rsync_lost)
+		return;
+	if (!f->rsync_checked) {
+		if (rsync_checkable(f))
+			f->rsync_lost = true;	/* ask again, checked */
+		return;
+	}
+	/* tested after the whole message: an ACK that arrives after a gap
+	 * has had its NACK queued by now */
+	if (!f->rsync_out && !f->nack_out)
+		f->rsync_done = true;	/* later gaps are the usual kind */
+}
+
+enum ftfw_resync ftfw_resync_state(const struct ftfw *f)
+{
+	if (!f->rsync_asked)
+		return FTFW_RS_NONE;
+	if (f->rsync_done)
+		return FTFW_RS_DONE;
+	return f->rsync_lost ? FTFW_RS_LOST : FTFW_RS_WAIT;
 }
 
 /* The HELLO bits of the next message: HELLO from the first message on
@@ -194,7 +262,7 @@ static void rs_add(struct ftfw *f, struct ftfw_node *n)
 
 		f->st.rs_enospc++;
 		list_del(f, old);
-		drop(f, old);
+		drop(f, old, false);
 	}
 	list_add_tail(&f->rs, n, FTFW_Q_RS);
 }
@@ -219,7 +287,7 @@ static int xmit_one(struct ftfw *f, struct ftfw_node *n)
 		 * an ACK like data, with the HELLO bits they went out with. */
 		if (r < 0 || !(flags & (WIRE_F_ACK | WIRE_F_NACK |
 					WIRE_F_RESYNC))) {
-			drop(f, n);
+			drop(f, n, false);
 			return r < 0 ? 0 : 1;
 		}
 		c->flags = flags;
@@ -230,7 +298,7 @@ static int xmit_one(struct ftfw *f, struct ftfw_node *n)
 		hello_commit(f);
 		list_del(f, n);
 		if (r < 0) {
-			drop(f, n);
+			drop(f, n, false);
 			return 0;
 		}
 	}
@@ -266,8 +334,25 @@ unsigned int ftfw_xmit_some(struct ftfw *f, uint64_t now, unsigned int max)
 
 /* ---- timer ------------------------------------------------------------- */
 
+/* 1.4.7 can leave a control message unacknowledged for good (one that
+ * arrives after its gap was NACKed is dropped as "before"): a resync
+ * that has made no progress (no data, none of our RESYNC / NACKs
+ * answered) for FTFW_RSYNC_STALL_MS is asked for again. */
+static void rsync_stall(struct ftfw *f, uint64_t now)
+{
+	if (!f->rsync_asked || f->rsync_done || f->rsync_lost)
+		return;
+	if (f->rsync_ev != f->rsync_ev_seen) {
+		f->rsync_ev_seen = f->rsync_ev;
+		f->rsync_ev_at = now;
+	} else if (now - f->rsync_ev_at >= FTFW_RSYNC_STALL_MS) {
+		f->rsync_lost = true;
+	}
+}
+
 void ftfw_timer(struct ftfw *f, uint64_t now)
 {
+	rsync_stall(f, now);
 	if (f->ack_from_set && f->seq_set) {
 		/* 1.4.7: the window counter is not reset by a timer ACK. */
 		queue_ctl(f, WIRE_F_ACK, f->ack_from, f->last_seq);
@@ -295,7 +380,7 @@ static void rs_range(struct ftfw *f, uint32_t from, uint32_t to, bool ack)
 			break;
 		list_del(f, n);
 		if (ack)
-			drop(f, n);
+			drop(f, n, true);
 		else
 			list_add_tail(&f->tx, n, FTFW_Q_TX);
 	}
@@ -398,6 +483,9 @@ enum ftfw_rx ftfw_recv(struct ftfw *f, const struct wire_msg *m)
 		f->last_seq = m->seq;
 		f->seq_set = true;
 	}
+	if (r == FTFW_RX_DATA)
+		f->rsync_ev++;
+	rsync_step(f);
 	return r;
 }
 

@@ -44,6 +44,8 @@
 #define FTFW_ALIVE_MS		1000
 #define FTFW_RS_DEFAULT		131072	/* ResendQueueSize */
 #define FTFW_WINDOW_DEFAULT	300	/* ACKWindowSize */
+/* a resync with no progress for this long is asked for again */
+#define FTFW_RSYNC_STALL_MS	3000
 
 enum ftfw_where {
 	FTFW_Q_NONE,
@@ -127,6 +129,18 @@ struct ftfw {
 
 	uint64_t deadline;	/* idle timer */
 	struct ftfw_stats st;
+
+	/* The resync we asked for (see ftfw_resync_state) */
+	bool rsync_asked;	/* requested since init */
+	bool rsync_lost;	/* a RESYNC / NACK dropped unacknowledged */
+	bool rsync_done;	/* latched: later NACKs do not undo it */
+	bool rsync_checked;	/* its answer can be checked (see below) */
+	uint32_t rsync_ev;	/* progress: data in, RESYNC / NACK answered */
+	uint32_t rsync_ev_seen;
+	uint64_t rsync_ev_at;	/* when rsync_ev last moved (idle timer) */
+	uint32_t rsync_gen;	/* requests so far */
+	unsigned int rsync_out;	/* RESYNC queued or unacknowledged */
+	unsigned int nack_out;	/* NACKs queued or unacknowledged */
 };
 
 enum {
@@ -165,6 +179,33 @@ void ftfw_enqueue(struct ftfw *f, struct ftfw_node *n);
 void ftfw_forget(struct ftfw *f, struct ftfw_node *n);
 /* -n / StartupResync: queue RESYNC(0, 0).  0 or -ENOMEM. */
 int ftfw_request_resync(struct ftfw *f);
+
+/* Is the resync we asked for complete?  The peer answers RESYNC by
+ * queueing every object it holds, in one go, before anything it queues
+ * later (1.4.7, and ctbox: sync_bulk_now); its ACK of our RESYNC (window
+ * or idle timer) is queued after them, so once that ACK is in, the whole
+ * answer has been received, except what was lost on the way.  A loss
+ * shows as a gap, which we NACK, and the peer's ACK of the NACK is
+ * queued after the resends: so complete = RESYNC acknowledged and no
+ * NACK of ours unacknowledged.  A RESYNC or NACK dropped without its ACK
+ * (the peer restarted: HELLO empties our resend queue; resend queue
+ * overflow; a send error) leaves it undecidable: FTFW_RS_LOST, the
+ * caller asks again (a new request: what is left of the old one no
+ * longer counts).  So does a request made before the peer had spoken to
+ * us and answered our HELLO (a new daemon's StartupResync), once it has:
+ * a message lost before the first one that arrives is a gap nobody sees,
+ * and a message of ours with HELLO is never NACKed and empties the
+ * peer's resend queue.  So does one with no progress for
+ * FTFW_RSYNC_STALL_MS (a control message 1.4.7 never acknowledges, see
+ * rsync_stall).  What the peer dropped from its own resend queue
+ * before our NACK came (ResendQueueSize too small) cannot be seen. */
+enum ftfw_resync {
+	FTFW_RS_NONE,	/* never requested */
+	FTFW_RS_WAIT,	/* RESYNC or a NACK not acknowledged yet */
+	FTFW_RS_DONE,
+	FTFW_RS_LOST,
+};
+enum ftfw_resync ftfw_resync_state(const struct ftfw *f);
 /* Transmit the tx queue (end of a loop turn).  Re-arms the idle timer
  * at now + 1 s if there was anything to send.  Returns how many
  * messages went out; stops early on -EAGAIN. */

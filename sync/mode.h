@@ -257,6 +257,10 @@ void sync_bulk_start(void);
 /* The mode has work left for the next loop turn (it does a bounded
  * step per turn): the loop comes back at once. */
 void sync_core_kick(void);
+/* The same, every object handed to on_bulk before it returns (1.4.7's
+ * RESYNC answer): whatever the mode queues after it goes out after the
+ * whole bulk, so the peer can tell when the answer is complete. */
+void sync_bulk_now(void);
 
 /* Time and timers.  A sync_timer is one wheel node and its callback;
  * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from

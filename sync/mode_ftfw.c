@@ -12,6 +12,7 @@
 #include "sync/log.h"
 #include "sync/mode.h"
 #include "sync/mode_ftfw.h"
+#include "sync/sync_state.h"
 
 static struct ftfw ftfw;
 static struct sync_timer alive;
@@ -59,7 +60,9 @@ static void op_resync(void *ctx)
 	/* 1.4.7 logs both: the request, then resync_send()'s line. */
 	log_notice("resync requested by other node");
 	log_notice("sending bulk update");
-	sync_bulk_start();
+	/* in one go: our ACK of the RESYNC then follows the whole answer,
+	 * which is how the peer knows it is complete */
+	sync_bulk_now();
 }
 
 static void op_arm(void *ctx, uint64_t when)
@@ -138,7 +141,29 @@ static enum sync_rx ftfw_rx(const struct wire_msg *m, unsigned int chan)
 static void ftfw_request_resync_mode(void)
 {
 	log_notice("resync requested");
-	ftfw_request_resync(&ftfw);
+	if (ftfw_request_resync(&ftfw) == 0)
+		sync_state_asked(sync_now_ms(), false);
+}
+
+/* The resync we asked for: complete, or its request lost (ask again). */
+static void resync_progress(uint64_t now)
+{
+	if (!sync_state_waiting())
+		return;
+	switch (ftfw_resync_state(&ftfw)) {
+	case FTFW_RS_DONE:
+		sync_state_done(now);
+		log_notice("resync complete");
+		break;
+	case FTFW_RS_LOST:
+		if (ftfw_request_resync(&ftfw) == 0) {
+			sync_state_asked(now, true);
+			log_notice("resync requested again (the answer could not be checked)");
+		}
+		break;
+	default:
+		break;
+	}
 }
 
 /* Messages sent per loop turn: a NACK or RESET can put a whole resend
@@ -147,7 +172,10 @@ static void ftfw_request_resync_mode(void)
 
 static void ftfw_flush(void)
 {
-	if (ftfw_xmit_some(&ftfw, sync_now_ms(), XMIT_TURN) == XMIT_TURN &&
+	uint64_t now = sync_now_ms();
+
+	resync_progress(now);
+	if (ftfw_xmit_some(&ftfw, now, XMIT_TURN) == XMIT_TURN &&
 	    ftfw_tx_pending(&ftfw))
 		sync_core_kick();
 }

@@ -7,6 +7,7 @@
 
 #include "sync/log.h"
 #include "sync/mode.h"
+#include "sync/sync_state.h"
 #include "sync/txq.h"
 
 /* 1.4.7's ALIVE_INT */
@@ -77,6 +78,8 @@ static enum sync_rx notrack_rx(const struct wire_msg *m, unsigned int chan)
 static void notrack_request_resync(void)
 {
 	resync_pending = true;
+	/* -s sync: requested; NOTRACK cannot tell when it is complete */
+	sync_state_asked(sync_now_ms(), false);
 }
 
 static void notrack_flush(void)

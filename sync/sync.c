@@ -25,6 +25,7 @@
 #include "sync/log.h"
 #include "sync/sobj.h"
 #include "sync/sync_int.h"
+#include "sync/sync_state.h"
 #include "sync/timer.h"
 
 /* How much whole-cache work one loop turn does. */
@@ -169,6 +170,15 @@ void sync_bulk_start(void)
 	sc.bulk = 1;
 	sc.bulk_cur = 0;
 	sync_core_kick();
+}
+
+static void bulk_step(void);
+
+void sync_bulk_now(void)
+{
+	sync_bulk_start();
+	while (sc.bulk)
+		bulk_step();
 }
 
 /* ---- the loop's pieces ---------------------------------------------- */
@@ -383,9 +393,11 @@ static void walk(const uint8_t *buf, size_t n, unsigned int chan)
 		case SYNC_RX_DATA:
 			chans_set_current(sc.chans, chan);
 			apply(&m);
+			sync_state_peer(sync_now_ms(), true);
 			break;
 		case SYNC_RX_CTL:
 			chans_set_current(sc.chans, chan);
+			sync_state_peer(sync_now_ms(), false);
 			break;
 		case SYNC_RX_BAD:
 			count_err(WIRE_E_HEADER);

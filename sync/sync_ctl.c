@@ -22,6 +22,7 @@
 #include "sync/mode_ftfw.h"
 #include "sync/sobj.h"
 #include "sync/sync_int.h"
+#include "sync/sync_state.h"
 
 #include <linux/netlink.h>
 
@@ -286,6 +287,20 @@ static void print_queues(struct out *o)
 	} else if (sc.m->on_request) {
 		sc.m->on_request(CTL_STATS_QUEUE, o);
 	}
+}
+
+static void print_sync(struct out *o)
+{
+	struct sync_state_backup b = {
+		.tracked = sc.m == &sync_mode_ftfw,
+		.ext = sc.cache[SC_EXT_CT] != NULL,
+		.inject_fail = sc.inject.add_fail + sc.inject.upd_fail +
+			       sc.inject.del_fail,
+	};
+
+	if (b.ext)
+		b.ext_flows = scache_count(sc.cache[SC_EXT_CT]);
+	sync_state_print(o, sync_now_ms(), &b);
 }
 
 /* ---- -t: a kernel flush after PurgeTimeout --------------------------- */
@@ -567,6 +582,9 @@ bool sync_request(int code, struct out *o, int fd)
 		return true;
 	case CTL_STATS_RSQUEUE:
 		return true;	/* FT-FW's, answered by the mode */
+	case CTL_STATS_SYNC:
+		print_sync(o);
+		return true;
 	case CTL_CT_FLUSH_CACHE:
 	case CTL_ALL_FLUSH_CACHE:
 		flush_caches(SC_F_INT | SC_F_EXT, "flushing caches", fd);

@@ -2,9 +2,10 @@
 # ha.sh [K...]: the HA failover harness (tests/integration/ha/ha_lib.sh)
 # at scale: the crash scenario (master dies, backup takes over, new
 # sessions, old master returns empty and preempts) with K background flows
-# (default 50000 200000; add 1000000 by argument), for each implementation
-# in HA_BENCH_IMPLS (default "ref ref-noext"; add ctbox once config/ha/
-# exists, "ctbox+ref" for a mixed pair), HA_BENCH_RUNS runs each (default 2).  Longer traffic than CI:
+# (default 50000 200000; HA_BENCH_1M=1 adds 1000000, or give the sizes as
+# arguments), for each implementation in HA_BENCH_IMPLS (default "ctbox ref
+# ref-noext"; "ctbox+ref" for a mixed pair), HA_BENCH_RUNS runs each
+# (default 2).  Longer traffic than CI:
 # HA_PRE=5, HA_MID=5 s, 10 + 10 sessions (HA_N_OLD / HA_N_NEW).
 #
 # One line per run: old sessions flowing after the takeover (old@tkov),
@@ -24,7 +25,8 @@ CTBOX_BIN=$CTBOX_BUILD/bin
 
 KS=("$@")
 [ ${#KS[@]} -gt 0 ] || KS=(50000 200000)
-IMPLS=${HA_BENCH_IMPLS:-ref ref-noext}
+[ -n "${HA_BENCH_1M:-}" ] && [ $# = 0 ] && KS+=(1000000)
+IMPLS=${HA_BENCH_IMPLS:-ctbox ref ref-noext}
 RUNS=${HA_BENCH_RUNS:-2}
 SCENARIO=${HA_BENCH_SCENARIO:-crash}
 export HA_PRE=${HA_PRE:-5} HA_MID=${HA_MID:-5}

@@ -442,6 +442,93 @@ static void test_restart(unsigned int loss)
 	ftfw_fini(&B.f);
 }
 
+/* ---- resync completion (sync state, ready for takeover) ------------- */
+
+/* B asks A for everything; B's view of completion must never come while
+ * one of A's objects is missing, and must come once the loss stops. */
+static void test_resync_done(unsigned int loss, uint64_t seed, bool restart)
+{
+	uint64_t t, end, done_at = 0, t0;
+	int i, early = 0;
+	const char *rs = restart ? " (B restarted)" : "";
+
+	world(seed, 0, 0, 0, 0x10000000u, 0x20000000u, 0, 0);
+	t = run(0, 3000, 0);
+	if (restart) {
+		/* a new B: HELLO until A's HELLO_BACK reaches it, and each
+		 * HELLO empties A's resend queue */
+		ftfw_fini(&B.f);
+		lb.n = 0;
+		node_start(&B, 0x60000000u, 0, 0, t);
+	}
+	t0 = t;
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_NONE,
+	      "resync done, loss %u%%%s: none before it is asked for", loss, rs);
+	for (i = 0; i < NOBJ; i++)
+		A.obj[i].version = (uint32_t)i + 1;	/* only a resync tells */
+	set_loss(loss, loss ? 2 : 0, loss ? 10 : 0);
+	ftfw_request_resync(&B.f);
+	for (end = t + 20000; t < end && !done_at; t++) {
+		enum ftfw_resync st;
+
+		if (t == end - 10000)
+			set_loss(0, 0, 0);
+		tick(&A, t, 0);
+		tick(&B, t, 0);
+		st = ftfw_resync_state(&B.f);
+		if (st == FTFW_RS_LOST)
+			ftfw_request_resync(&B.f);
+		if (st == FTFW_RS_DONE) {
+			done_at = t;
+			early = missing(&A, &B);
+		}
+	}
+	CHECK(done_at != 0, "resync done, loss %u%%%s: B sees it complete "
+	      "(%.1f s after asking)", loss, rs, done_at ? (done_at - t0) / 1000.0
+	      : -1.0);
+	CHECK(early == 0, "resync done, loss %u%%%s: complete only once B holds "
+	      "all %d of A's objects (%d missing then)", loss, rs, NOBJ, early);
+	ftfw_fini(&A.f);
+	ftfw_fini(&B.f);
+}
+
+/* B asks while A is down: the RESYNC goes out at once (1.4.7), but its
+ * answer cannot be checked before A has spoken and answered B's HELLO;
+ * then B is told to ask again, and that one completes. */
+static void test_resync_peer_down(void)
+{
+	uint64_t t;
+	int i, lost = 0;
+
+	world(5, 0, 0, 0, 1000, 2000, 0, 0);
+	la.loss = lb.loss = 100;
+	t = run(0, 3000, 0);
+	ftfw_request_resync(&B.f);
+	t = run(t, t + 3000, 0);
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_WAIT,
+	      "resync, peer down: waiting while nothing answers");
+	/* A (re)starts: a new process says HELLO */
+	ftfw_fini(&A.f);
+	node_start(&A, 0x50000000u, 0, 0, t);
+	for (i = 0; i < NOBJ; i++)
+		A.obj[i].version = 7;
+	la.loss = lb.loss = 0;
+	for (i = 0; i < 10000; i++, t++) {
+		tick(&A, t, 0);
+		tick(&B, t, 0);
+		if (ftfw_resync_state(&B.f) == FTFW_RS_LOST) {
+			lost++;
+			ftfw_request_resync(&B.f);
+		}
+	}
+	CHECK(lost >= 1, "resync, peer down: asked again once it could be "
+	      "checked (%d)", lost);
+	CHECK(ftfw_resync_state(&B.f) == FTFW_RS_DONE && missing(&A, &B) == 0,
+	      "resync, peer down: complete with all objects");
+	ftfw_fini(&A.f);
+	ftfw_fini(&B.f);
+}
+
 /* ---- resend queue overflow ------------------------------------------ */
 
 static void test_overflow(void)
@@ -1065,13 +1152,19 @@ static void test_replay(void)
 int main(void)
 {
 	static const unsigned int losses[] = { 0, 5, 20, 50 };
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < sizeof(losses) / sizeof(losses[0]); i++)
 		test_loss(losses[i], 0x9e3779b97f4a7c15ull + i);
 	test_hello_hole();
 	test_restart(0);
 	test_restart(10);
+	for (i = 0; i < 4; i++) {
+		test_resync_done(losses[i], 0x51u + i, false);
+		for (j = 0; j < 20; j++)
+			test_resync_done(losses[i], 0x151u + 97 * j + i, true);
+	}
+	test_resync_peer_down();
 	test_overflow();
 	test_wrap();
 	test_window();

@@ -14,20 +14,6 @@ LOSS=${FTFW_LOSS:-20}
 NFLOWS=${FTFW_FLOWS:-200}
 sync_init
 
-# loss_on SIDE PORT PCT / loss_off SIDE: drop PCT % of the sync datagrams
-# that reach SIDE.
-loss_on() {
-	in_ns "${SYNC_NS[$1]}" nft -f - <<NFT
-table inet ftfwloss {
-	chain in {
-		type filter hook input priority -10;
-		udp dport $2 numgen random mod 100 < $3 drop
-	}
-}
-NFT
-}
-loss_off() { in_ns "${SYNC_NS[$1]}" nft delete table inet ftfwloss 2>/dev/null; }
-
 for i in $(seq 1 "$NFLOWS"); do
 	echo "-p udp -s 192.0.2.$((i % 250 + 1)) -d 198.51.100.7 --sport $((20000 + i)) --dport 53 -t 600"
 done >"$SYNC_D/burst.args"
@@ -40,12 +26,12 @@ loss_run() {	# loss_run KS KR DIR
 	s=$SYNC_S r=$SYNC_R
 	sync_pair_up ftfw udp "$ks" "$kr" "$s" "$r" || return 1
 	sleep 2.5	# HELLO / HELLO_BACK and a few idle ACKs, clean
-	loss_on "$s" "$SYNC_NEXT_PORT" "$LOSS"
-	loss_on "$r" "$SYNC_NEXT_PORT" "$LOSS"
+	sync_loss_on "$s" "$LOSS"
+	sync_loss_on "$r" "$LOSS"
 	ref_create_file "${SYNC_NS[$s]}" "$SYNC_D/burst.args"
 	sleep 3
-	loss_off "$s"
-	loss_off "$r"
+	sync_loss_off "$s"
+	sync_loss_off "$r"
 	SYNC_WAIT=20 sync_converge "$SYNC_NAME: the receiver's external cache holds all $NFLOWS flows" \
 		"$SYNC_RES/count" echo "$NFLOWS" -- ext_count "$r"
 	lost=$(sync_ctl "$r" -s network 2>&1 | awk '/Packets lost:/ { print $3 }')

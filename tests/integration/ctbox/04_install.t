@@ -51,6 +51,44 @@ for f in "$TOP"/config/examples/*.conf; do
 	cmp -s "$f" "$d/usr/share/doc/ctbox/examples/${f##*/}" || { t_fail "example ${f##*/} differs"; break; }
 done && t_ok "examples installed unchanged"
 
+# config/ha (issue 14): the scripts executable, the configs not, all as in
+# the tree; the scripts run under a plain POSIX sh (dash, busybox ash) and
+# are shellcheck-clean; the HA conntrackd.conf loads without a warning
+ha=$d/usr/share/ctbox/ha
+bad=
+for f in "$TOP"/config/ha/*; do
+	if [ -x "$f" ]; then m=755; else m=644; fi
+	cmp -s "$f" "$ha/${f##*/}" && [ "$(stat -c %a "$ha/${f##*/}")" = $m ] || bad+=" ${f##*/}"
+done
+[ -z "$bad" ] && t_ok "config/ha installed unchanged in share/ctbox/ha, scripts 755, configs 644" ||
+	t_fail "config/ha install:$bad" "$(ls -l "$ha")"
+for sh in dash "busybox ash"; do
+	command -v "${sh%% *}" >/dev/null || continue
+	out=$(for s in ready notify; do $sh -n "$ha/$s" 2>&1; done)
+	[ -z "$out" ] && t_ok "config/ha scripts: $sh -n" || t_fail "config/ha scripts: $sh -n" "$out"
+done
+if command -v shellcheck >/dev/null; then
+	out=$(shellcheck -s sh "$ha/ready" "$ha/notify" 2>&1)
+	[ -z "$out" ] && t_ok "config/ha scripts: shellcheck -s sh" || t_fail "config/ha scripts: shellcheck" "$out"
+fi
+out=$(dash "$ha/notify" bogus 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "usage: notify primary|backup|fault" ] && t_ok "notify: an unknown state is refused, exit 1" ||
+	t_fail "notify bogus" "rc=$rc" "$out"
+# no conntrackd answers on this config's socket: not ready, exit 2
+out=$(CONNTRACKD_BIN=$d/usr/sbin/conntrackd CONNTRACKD_CONFIG=$ha/conntrackd.conf dash "$ha/ready" 2>&1); rc=$?
+[ $rc = 2 ] && [[ $out == "ready: no: conntrackd ("*") does not answer -s sync" ]] &&
+	t_ok "ready without a conntrackd: exit 2" || t_fail "ready without conntrackd" "rc=$rc" "$out"
+out=$(CONNTRACKD_READY_WAIT=x dash "$ha/ready" 2>&1); rc=$?
+[ $rc = 2 ] && [[ $out == *"CONNTRACKD_READY_WAIT must be a whole number"* ]] &&
+	t_ok "ready: a bad CONNTRACKD_READY_WAIT is refused, exit 2" || t_fail "ready bad wait" "rc=$rc" "$out"
+cc_bin=${CTBOX_BIN%/bin}/tests/conf_check
+if [ -x "$cc_bin" ]; then
+	# the interfaces are the example's, not this machine's: that warning only
+	out=$("$cc_bin" "$ha/conntrackd.conf" 2>&1 | grep -v '^\[warning\] eth[0-9] is an invalid interface$')
+	[[ $out == "accepted: mode=sync sync=ftfw channels=1/UDP" ]] &&
+		t_ok "config/ha/conntrackd.conf loads (FT-FW, one UDP channel)" || t_fail "config/ha/conntrackd.conf" "$out"
+fi
+
 # DESTDIR-less layout variables: SBINDIR, MANDIR, DOCDIR move their part
 d2=$T_TMP/dest2
 ctbox_make "${CTBOX_MAKE[@]}" install PREFIX=/opt/x SBINDIR=/opt/x/bin DOCDIR=/opt/x/doc DESTDIR="$d2" >/dev/null 2>&1

@@ -37,7 +37,8 @@
 # FTFW / General blocks, HA_READY_WEIGHT the vrrp_script weight of the
 # readiness check (empty: the instances go FAULT while it fails),
 # HA_PRE seconds of traffic before the event (1), HA_MID after the
-# takeover (2), HA_SETTLE longest wait for sessions to flow again (8).
+# takeover (2), HA_SETTLE longest wait for sessions to flow again (8),
+# HA_VERBOSE=1 a "# key=value ..." line of every run's values.
 #
 # A scenario (ha_scenario crash|graceful|synclink|coldstart) fills the
 # associative array HA_R with what happened; the caller turns it into
@@ -149,9 +150,12 @@ ha_impl_node() {
 		HA_NODE_NOTIFY[$n]=$TOP/config/ha/notify
 		HA_NODE_READY[$n]=${HA_USER_READY:-$TOP/config/ha/ready}
 		if [ ! -x "${HA_NODE_NOTIFY[$n]}" ] || [ ! -x "${HA_NODE_READY[$n]}" ]; then
-			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready (issue 14), not written yet"
+			echo "ha: HA_IMPL=ctbox needs config/ha/notify and config/ha/ready"
 			return 1
 		fi
+		# the Mode FTFW lines of config/ha/conntrackd.conf
+		HA_NODE_FTFW[$n]+=$'\n'$(sed -n '/^[[:space:]]*Mode FTFW {/,/^[[:space:]]*}/{/Mode FTFW\|}\|#/d;p}' \
+			"$TOP/config/ha/conntrackd.conf")
 		;;
 	*)
 		echo "ha: HA_IMPL must be ref, ref-noext, ctbox or none (not '$impl')"
@@ -305,6 +309,7 @@ EOF
 vrrp_script ha_ready {
 	script "$HA_RUN/fw$n.ready"
 	interval 1
+	timeout 10
 	fall 1
 	rise 1
 	init_fail
@@ -684,6 +689,7 @@ ha_t_run() {
 	fi
 	ha_impl >/dev/null	# again, in this shell: its variables
 	ha_scenario "$sc"
+	[ -n "${HA_VERBOSE:-}" ] && echo "# $(ha_summary)"
 	if [ -n "${HA_R[error]:-}" ]; then
 		t_fail "$tag: harness set up (${HA_R[error]})" "$(ha_diag)"
 		return
