@@ -18,88 +18,19 @@
 # SCHED_FIFO 99, so that on a small machine two busy daemons cannot starve
 # a poller: what is measured is when the daemon answers.
 # Run under the bench lock: flock /work/bench.lock tests/bench/latency.sh
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${CTBOX_BUILD:-$TOP/build}
-case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
-REF_BIN=${REF_BIN:-/usr/sbin}
 N=${1:-${LATENCY_FLOWS:-1000000}}
 IVAL=${LATENCY_POLL_MS:-10}
 WAIT=${LATENCY_WAIT:-240}
+TAG=lt NET=10.215.0 MAXFLOWS=$((2 * N + 100000)) PAIR_CT=ours
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/sync_pair.sh"
 POLL=$TOP/tests/integration/conntrackd/ctl_poll.py
-CT=$BUILD/bin/conntrack
-A=ctbox-bench-lta-$$; B=ctbox-bench-ltb-$$
-TMP=$(mktemp -d /tmp/ctbox-bench-latency.XXXXXX)
-PIDS=()
-
-cleanup() {
-	local p ns
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for ns in "$A" "$B"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for b in "$BUILD/bin/conntrackd" "$REF_BIN/conntrackd" "$CT" "$POLL"; do
-	[ -e "$b" ] || { echo "latency.sh: no $b"; exit 1; }
-done
-old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
-if [ "$old_max" -lt $((2 * N + 100000)) ]; then
-	sysctl -qw net.netfilter.nf_conntrack_max=$((2 * N + 100000))
-else
-	old_max=
-fi
-for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1; done
-ip -n "$A" link add vlta type veth peer name vltb netns "$B"
-ip -n "$A" addr add 10.215.0.1/24 dev vlta
-ip -n "$B" addr add 10.215.0.2/24 dev vltb
-ip -n "$A" link set vlta up; ip -n "$B" link set vltb up
+[ -e "$POLL" ] || { echo "latency.sh: no $POLL"; exit 1; }
+nets || exit 1
 "$TOP/tests/bench/gen_flows.sh" "$N" >"$TMP/flows"
+# both pairs at SCHED_RR 50 (General's Scheduler section)
+SCHED=$'\tScheduler {\n\t\tType RR\n\t\tPriority 50\n\t}\n'
 
-conf() {	# conf FILE LOCAL PEER IF PORT
-	local base=${1%.conf}
-	cat >"$1" <<EOF
-Sync {
-	Mode FTFW {
-	}
-	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port $5
-		Interface $4
-		SndSocketBuffer 8388608
-		RcvSocketBuffer 8388608
-	}
-}
-General {
-	HashSize 262144
-	HashLimit $((N * 2))
-	LogFile $base.log
-	LockFile $base.lock
-	UNIX {
-		Path $base.ctl
-	}
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 16777216
-	Scheduler {
-		Type RR
-		Priority 50
-	}
-	Filter From Userspace {
-		Address Ignore {
-			IPv4_address 127.0.0.1
-			IPv4_address 10.215.0.0/24
-		}
-	}
-}
-EOF
-}
-now() { date +%s.%N; }
 # poll_on WHO SOCK / poll_off WHO: a poller of -s into $TMP/WHO.poll
 declare -A POLLER
 poll_on() {
@@ -125,10 +56,6 @@ stats() {
 			printf "%d %.1f %.1f %.2f\n", NR, NR ? v[NR] : 0, p, b - a
 		}'
 }
-cache_n() {	# cache_n NS BIN CONF internal|external
-	ip netns exec "$1" "$2" -C "$3" -s cache 2>/dev/null |
-		awk -v c="cache:$4" '$1 == c && /active objects/ { print $NF; exit }'
-}
 
 # run WHO BIN PORT: the four phases, "PHASE DAEMON answers worst p99 secs"
 # lines into $TMP/WHO.res
@@ -142,8 +69,8 @@ run() {
 	ip netns exec "$A" "$CT" -R "$TMP/flows" >/dev/null 2>&1
 	n=$(ip netns exec "$A" "$CT" -C)
 	echo "kernel_a $n" >>"$TMP/$who.res"
-	conf "$ca" 10.215.0.1 10.215.0.2 vlta "$port"
-	conf "$cb" 10.215.0.2 10.215.0.1 vltb "$port"
+	conf "$ca" a "$port" $((N * 2)) "" 262144 "$SCHED"
+	conf "$cb" b "$port" $((N * 2)) "" 262144 "$SCHED"
 	rm -f "$sa" "$sb" "${ca%.conf}.lock" "${cb%.conf}.lock"
 	ip netns exec "$B" "$bin" -C "$cb" -d >/dev/null 2>&1
 	# startup: from the start until -d is back

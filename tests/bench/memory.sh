@@ -24,7 +24,9 @@ SIZES=${*:-200000}
 max=0
 for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
 TAG=mem NET=10.215.0 MAXFLOWS=$((max + RATE * 2 + 100000))
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/sync_pair.sh"
+nets || exit 1
 # the churn's driver: 1.4.7's -D dumps the whole table for every line
 # (O(N) a deletion), ctbox's deletes the tuple it is given
 CHURN_CT=${MEM_CHURN_CT:-$BUILD/bin/conntrack}
@@ -69,8 +71,8 @@ pair() {
 	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 s t0 t1 done_ops=0
 	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
-	conf "$ca" 10.215.0.1 10.215.0.2 vmema "$3" $((n * 2 + RATE * 4))
-	conf "$cb" 10.215.0.2 10.215.0.1 vmemb "$3" $((n * 2 + RATE * 4))
+	conf "$ca" a "$3" $((n * 2 + RATE * 4))
+	conf "$cb" b "$3" $((n * 2 + RATE * 4))
 	start "$B" "$bin" "$cb" || return 1; pb=$pid
 	start "$A" "$bin" "$ca" || return 1; pa=$pid
 	sleep 1

@@ -25,129 +25,21 @@
 # N (events/s end to end), CPU of both daemons, overruns, UDP drops.
 # Neither config has a Scheduler section: both binaries then run at their
 # default (SCHED_RR 99); what each daemon ran with is printed.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${CTBOX_BUILD:-$TOP/build}
-case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
-REF_BIN=${REF_BIN:-/usr/sbin}
 N=${1:-${BENCH_FLOWS:-200000}}
 WAIT=${SYNC_BENCH_WAIT:-120}
 MODE=${SYNC_BENCH_MODE:-burst}
-CT=$REF_BIN/conntrack
-A=ctbox-bench-sya-$$; B=ctbox-bench-syb-$$
-TMP=$(mktemp -d /tmp/ctbox-bench-sync.XXXXXX)
-PIDS=()
-
-cleanup() {
-	local p ns
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for ns in "$A" "$B"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for b in "$BUILD/bin/conntrackd" "$REF_BIN/conntrackd" "$CT"; do
-	[ -x "$b" ] || { echo "sync.sh: no $b"; exit 1; }
-done
-# A new namespace's table is bounded by the host's limit: raise it for the
-# run (A holds N, and B N once committed) and put it back at exit.
-old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
-if [ "$old_max" -lt $((N + 100000)) ]; then
-	sysctl -qw net.netfilter.nf_conntrack_max=$((N + 100000))
-else
-	old_max=
-fi
-# nets: A and B afresh, linked by a veth (each pair gets new ones)
-nets() {
-	local ns
-	for ns in "$A" "$B"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || return 1; done
-	ip -n "$A" link add vsya type veth peer name vsyb netns "$B" &&
-	ip -n "$A" addr add 10.214.0.1/24 dev vsya &&
-	ip -n "$B" addr add 10.214.0.2/24 dev vsyb &&
-	ip -n "$A" link set vsya up && ip -n "$B" link set vsyb up
-}
+# A holds N, and B N once committed; each pair gets new namespaces (nets)
+TAG=sy NET=10.214.0 MAXFLOWS=$((N + 100000))
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/sync_pair.sh"
 "$TOP/tests/bench/gen_flows.sh" "$N" >"$TMP/flows"
 
-conf() {	# conf FILE LOCAL PEER IF PORT [NETLINK_BUFFER]
-	local base=${1%.conf} nlbuf=${6:-2097152}
-	cat >"$1" <<EOF
-Sync {
-	Mode FTFW {
-	}
-	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port $5
-		Interface $4
-		SndSocketBuffer 8388608
-		RcvSocketBuffer 8388608
-	}
-}
-General {
-	HashSize 65536
-	HashLimit $((N * 2))
-	LogFile $base.log
-	LockFile $base.lock
-	UNIX {
-		Path $base.ctl
-	}
-	NetlinkBufferSize $nlbuf
-	NetlinkBufferSizeMaxGrowth $((nlbuf > 16777216 ? nlbuf : 16777216))
-	Filter From Userspace {
-		Address Ignore {
-			IPv4_address 127.0.0.1
-			IPv4_address 10.214.0.0/24
-		}
-	}
-}
-EOF
-}
-now() { date +%s.%N; }
-ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null || echo 0; }
 # csw PID: its voluntary context switches so far (each one a sleep, then a wake-up)
 csw() { awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
-rss_kb() { awk '/^VmRSS/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
 # udp_drops NS: datagrams the namespace's UDP dropped (receive buffer full)
 udp_drops() {
 	# shellcheck disable=SC2016
 	ip netns exec "$1" awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp
-}
-# cache_n NS BIN CONF internal|external: that cache's active objects, as
-# `-s cache` shows them ("cache:external	active objects:	N")
-cache_n() {
-	ip netns exec "$1" "$2" -C "$3" -s cache 2>/dev/null |
-		awk -v c="cache:$4" '$1 == c && /active objects/ { print $NF; exit }'
-}
-# start NS BIN CONF: the daemon in the foreground of a background job
-# (ip netns exec execs it, so $! is its pid), its pid in $pid
-start() {
-	local base=${3%.conf}
-	rm -f "$base.ctl" "$base.lock"
-	ip netns exec "$1" "$2" -C "$3" >"$base.out" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	for _ in $(seq 100); do
-		[ -S "$base.ctl" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "sync.sh: $2 -C $3 did not start:"; cat "$base.out" "$base.log" 2>/dev/null | tail -5
-	return 1
-}
-stop() {	# stop NS BIN CONF PID
-	ip netns exec "$1" "$2" -C "$3" -k >/dev/null 2>&1
-	for _ in $(seq 100); do kill -0 "$4" 2>/dev/null || break; sleep 0.05; done
-	kill -9 "$4" 2>/dev/null
-	wait "$4" 2>/dev/null
 }
 
 PERF_DIR=${SYNC_BENCH_PERF:-}
@@ -228,11 +120,11 @@ pair() {
 	# RCU callbacks, slabs) is not this pair's cost
 	sleep "${SYNC_BENCH_SETTLE:-5}"
 	if [ "$MODE" = events ]; then
-		conf "$ca" 10.214.0.1 10.214.0.2 vsya "$port" 1073741824
+		conf "$ca" a "$port" $((N * 2)) 1073741824
 	else
-		conf "$ca" 10.214.0.1 10.214.0.2 vsya "$port"
+		conf "$ca" a "$port" $((N * 2))
 	fi
-	conf "$cb" 10.214.0.2 10.214.0.1 vsyb "$port"
+	conf "$cb" b "$port" $((N * 2))
 	start "$B" "$bin" "$cb" || return 1; pb=$pid
 	start "$A" "$bin" "$ca" || return 1; pa=$pid
 	sleep 1

@@ -1,28 +1,36 @@
 # shellcheck shell=bash
-# Sourced by memory.sh (sync.sh has its own copy, fresh namespaces per pair): two namespaces A
-# and B on a veth (A's NET.1 <-> B's NET.2), FT-FW/UDP configs, starting
-# and stopping the daemons, their RSS, CPU ticks and cache counts.
+# Sourced by sync.sh, latency.sh and memory.sh: two namespaces A and B on a
+# veth (A's NET.1 on vTAGa <-> B's NET.2 on vTAGb), FT-FW/UDP configs,
+# starting and stopping the daemons, their RSS, CPU ticks and cache counts.
 # Set first: TAG (names), NET (a /24 prefix like 10.214.0), MAXFLOWS (the
-# kernel table must take that many in each namespace).  Everything is
-# deleted at exit and the host's conntrack limit put back.
+# kernel table must take that many in each namespace); optionally
+# PAIR_CT=ours for $CTBOX_BUILD's conntrack as $CT (default 1.4.7's).  Then
+# call nets (again for fresh namespaces).  Everything is deleted at exit and
+# the host's conntrack limit put back.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${CTBOX_BUILD:-$TOP/build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 REF_BIN=${REF_BIN:-/usr/sbin}
 CT=$REF_BIN/conntrack
+[ "${PAIR_CT:-}" = ours ] && CT=$BUILD/bin/conntrack
 ME=$(basename "$0")
 A=ctbox-bench-${TAG}a-$$; B=ctbox-bench-${TAG}b-$$
-TMP=$(mktemp -d "/tmp/ctbox-bench-$TAG.XXXXXX")
+TMP=$(mktemp -d "/tmp/ctbox-bench-${ME%.sh}.XXXXXX")
 PIDS=()
 
-cleanup() {
-	local p ns
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+# nets_del: A and B gone, with whatever runs in them
+nets_del() {
+	local ns
 	for ns in "$A" "$B"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+}
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	nets_del
 	[ -n "${old_max:-}" ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
 	rm -rf "$TMP"
 }
@@ -40,45 +48,53 @@ if [ "$old_max" -lt "$MAXFLOWS" ]; then
 else
 	old_max=
 fi
-for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1; done
-ip -n "$A" link add "v${TAG}a" type veth peer name "v${TAG}b" netns "$B"
-ip -n "$A" addr add "$NET.1/24" dev "v${TAG}a"
-ip -n "$B" addr add "$NET.2/24" dev "v${TAG}b"
-ip -n "$A" link set "v${TAG}a" up; ip -n "$B" link set "v${TAG}b" up
+# nets: A and B afresh, linked by a veth
+nets() {
+	local ns
+	nets_del
+	for ns in "$A" "$B"; do ip netns add "$ns" && ip -n "$ns" link set lo up || return 1; done
+	ip -n "$A" link add "v${TAG}a" type veth peer name "v${TAG}b" netns "$B" &&
+	ip -n "$A" addr add "$NET.1/24" dev "v${TAG}a" &&
+	ip -n "$B" addr add "$NET.2/24" dev "v${TAG}b" &&
+	ip -n "$A" link set "v${TAG}a" up && ip -n "$B" link set "v${TAG}b" up
+}
 
-conf() {	# conf FILE LOCAL PEER IF PORT HASHLIMIT
-	local base=${1%.conf}
-	cat >"$1" <<EOF
+# conf FILE a|b PORT HASHLIMIT [NETLINK_BUFFER [HASHSIZE [GENERAL]]]: side
+# a's or b's config; GENERAL: more lines for the General section
+conf() {
+	local base=${1%.conf} me=$NET.1 peer=$NET.2 nlbuf=${5:-2097152}
+	[ "$2" = b ] && { me=$NET.2; peer=$NET.1; }
+	cat >"$1" <<EOF2
 Sync {
 	Mode FTFW {
 	}
 	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port $5
-		Interface $4
+		IPv4_address $me
+		IPv4_Destination_Address $peer
+		Port $3
+		Interface v$TAG$2
 		SndSocketBuffer 8388608
 		RcvSocketBuffer 8388608
 	}
 }
 General {
-	HashSize 65536
-	HashLimit $6
+	HashSize ${6:-65536}
+	HashLimit $4
 	LogFile $base.log
 	LockFile $base.lock
 	UNIX {
 		Path $base.ctl
 	}
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 16777216
-	Filter From Userspace {
+	NetlinkBufferSize $nlbuf
+	NetlinkBufferSizeMaxGrowth $((nlbuf > 16777216 ? nlbuf : 16777216))
+${7:-}	Filter From Userspace {
 		Address Ignore {
 			IPv4_address 127.0.0.1
 			IPv4_address $NET.0/24
 		}
 	}
 }
-EOF
+EOF2
 }
 now() { date +%s.%N; }
 ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null || echo 0; }
