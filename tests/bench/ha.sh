@@ -65,7 +65,7 @@ for k in "${KS[@]}"; do
 				"${HA_R[fw1_primary_ms]}" "${HA_R[fw1_flows]}" \
 				"$(awk -v m="${HA_R[bg_ms]}" 'BEGIN {printf "%.1f", m / 1000}')" \
 				"${HA_R[backup_rss_kb]}" "${HA_R[backup_cpu_ms]}"
-			[ -n "${HA_BENCH_VERBOSE:-}" ] && ha_summary
+			if [ -n "${HA_BENCH_VERBOSE:-}" ]; then ha_summary; fi
 		done
 	done
 done
