@@ -83,6 +83,23 @@ struct ev_ctx {
 	struct prog_cache pc;
 };
 
+/* A row of /proc/net/netlink: sk Eth Pid Groups Rmem Wmem Dump Locks
+ * Drops Inode, sk and Groups in hex.  By hand, not sscanf(): that one
+ * call brought in libc's whole scanf and float parser. */
+#define NL_COLS 10
+static bool nl_row(const char *line, unsigned long col[NL_COLS])
+{
+	for (int i = 0; i < NL_COLS; i++) {
+		char *end;
+
+		col[i] = strtoul(line, &end, i == 0 || i == 3 ? 16 : 10);
+		if (end == line)
+			return false;
+		line = end;
+	}
+	return true;
+}
+
 /* The inode of the netfilter netlink socket bound to portid. */
 static unsigned long nl_inode(uint32_t portid)
 {
@@ -93,14 +110,12 @@ static unsigned long nl_inode(uint32_t portid)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long sk, ino;
-		unsigned int proto, pid;
+		unsigned long col[NL_COLS];
 
-		if (sscanf(line, "%lx %u %u %*x %*d %*d %*d %*d %*d %lu",
-			   &sk, &proto, &pid, &ino) != 4)
+		if (!nl_row(line, col))
 			continue;
-		if (proto == NETLINK_NETFILTER && pid == portid) {
-			inode = ino;
+		if (col[1] == NETLINK_NETFILTER && col[2] == portid) {
+			inode = col[9];
 			break;
 		}
 	}

@@ -99,7 +99,8 @@ const struct keyword ct_output_words[] = {
 	{ "xml", CT_OF_XML }, { "extended", CT_OF_EXTENDED },
 	{ "timestamp", CT_OF_TIMESTAMP }, { "id", CT_OF_ID },
 	{ "ktimestamp", CT_OF_KTIMESTAMP }, { "labels", CT_OF_LABELS },
-	{ "userspace", 0 }, { "save", CT_OF_SAVE }, { "json", CT_OF_JSON },
+	{ "userspace", CT_OF_USERSPACE }, { "save", CT_OF_SAVE },
+	{ "json", CT_OF_JSON },
 	{ NULL, 0 },
 };
 
