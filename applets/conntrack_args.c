@@ -128,7 +128,9 @@ static void parse_one(struct parse *p, int c)
 		arg_list(arg, ct_output_words, &cmd->output);
 		if (cmd->output & CT_OF_LABELS)
 			ct_labelmap_load();
-		if ((cmd->output & CT_OF_SAVE) && (cmd->output & ~CT_OF_SAVE))
+		/* 1.4.7 takes -o save,userspace */
+		if ((cmd->output & CT_OF_SAVE) &&
+		    (cmd->output & ~(CT_OF_SAVE | CT_OF_USERSPACE)))
 			ct_exit_error(OTHER_PROBLEM, "cannot combine save output "
 				      "with any other output type, use -o save "
 				      "only");
