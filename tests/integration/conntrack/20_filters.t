@@ -6,25 +6,25 @@
 ns_new NS
 R="$REF_BIN/conntrack"
 add() { in_ns "$NS" "$R" -I "$@" >/dev/null 2>&1 || echo "setup failed: $*" >&2; }
-add -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport 1 --dport 2 --state ESTABLISHED -t 100 -u SEEN_REPLY,ASSURED -m 5
-add -p tcp -s 10.0.0.1 -d 10.0.1.2 --sport 3 --dport 80 --state SYN_SENT -t 100 -m 0x15
-add -p tcp -s 10.0.0.3 -d 10.0.0.4 --sport 5 --dport 80 --state TIME_WAIT -t 100 --dst-nat 10.0.0.9:8080
-add -p tcp -s 10.0.0.3 -d 10.0.0.4 --sport 6 --dport 81 --state ESTABLISHED -t 100 --src-nat 10.0.0.8
-add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 7 --dport 8 -t 100 -w 4
-add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 9 --dport 10 -t 100 --orig-zone 3
-add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 11 --dport 12 -t 100 --reply-zone 2 -u SEEN_REPLY
-add -p udp -s 10.0.0.5 -d 10.0.0.7 --sport 13 --dport 14 -t 100 --src-nat 10.0.0.8:999
-add -p udplite -s 10.0.0.5 -d 10.0.0.6 --sport 1000 --dport 53 -t 100
-add -p icmp -s 10.0.0.1 -d 10.0.0.3 --icmp-type 8 --icmp-code 0 --icmp-id 9 -t 100
-add -p icmp -s 10.0.0.1 -d 10.0.0.3 --icmp-type 13 --icmp-code 0 --icmp-id 10 -t 100 -m 7
-add -p sctp -s 10.0.0.1 -d 10.0.0.2 --sport 100 --dport 200 --state ESTABLISHED --orig-vtag 1 --reply-vtag 2 -t 100
-add -p gre -s 10.0.0.1 -d 10.0.0.3 --srckey 0x1234 --dstkey 0x5678 -t 100
-add -p 2 -s 10.0.0.1 -d 224.0.0.1 -t 100
-add -p tcp -s 2001:db8::1 -d 2001:db8::2 --sport 1 --dport 2 --state SYN_SENT -t 100 -m 6 -w 3
-add -p udp -s 2001:db8::1 -d 2001:db8::3 --sport 53 --dport 54 -t 100
-add -p udp -s 2001:db8::1 -d 2001:db8::4 --sport 55 --dport 56 -t 100 --dst-nat [2001:db8::9]:8080
-add -p icmpv6 -s 2001:db8::1 -d 2001:db8::2 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 77 -t 100
-add -p tcp -r 10.0.2.1 -q 10.0.2.2 --reply-port-src 20 --reply-port-dst 30 --state ESTABLISHED -t 100
+add -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport 1 --dport 2 --state ESTABLISHED -t 3600 -u SEEN_REPLY,ASSURED -m 5
+add -p tcp -s 10.0.0.1 -d 10.0.1.2 --sport 3 --dport 80 --state SYN_SENT -t 3600 -m 0x15
+add -p tcp -s 10.0.0.3 -d 10.0.0.4 --sport 5 --dport 80 --state TIME_WAIT -t 3600 --dst-nat 10.0.0.9:8080
+add -p tcp -s 10.0.0.3 -d 10.0.0.4 --sport 6 --dport 81 --state ESTABLISHED -t 3600 --src-nat 10.0.0.8
+add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 7 --dport 8 -t 3600 -w 4
+add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 9 --dport 10 -t 3600 --orig-zone 3
+add -p udp -s 10.0.0.5 -d 10.0.0.6 --sport 11 --dport 12 -t 3600 --reply-zone 2 -u SEEN_REPLY
+add -p udp -s 10.0.0.5 -d 10.0.0.7 --sport 13 --dport 14 -t 3600 --src-nat 10.0.0.8:999
+add -p udplite -s 10.0.0.5 -d 10.0.0.6 --sport 1000 --dport 53 -t 3600
+add -p icmp -s 10.0.0.1 -d 10.0.0.3 --icmp-type 8 --icmp-code 0 --icmp-id 9 -t 3600
+add -p icmp -s 10.0.0.1 -d 10.0.0.3 --icmp-type 13 --icmp-code 0 --icmp-id 10 -t 3600 -m 7
+add -p sctp -s 10.0.0.1 -d 10.0.0.2 --sport 100 --dport 200 --state ESTABLISHED --orig-vtag 1 --reply-vtag 2 -t 3600
+add -p gre -s 10.0.0.1 -d 10.0.0.3 --srckey 0x1234 --dstkey 0x5678 -t 3600
+add -p 2 -s 10.0.0.1 -d 224.0.0.1 -t 3600
+add -p tcp -s 2001:db8::1 -d 2001:db8::2 --sport 1 --dport 2 --state SYN_SENT -t 3600 -m 6 -w 3
+add -p udp -s 2001:db8::1 -d 2001:db8::3 --sport 53 --dport 54 -t 3600
+add -p udp -s 2001:db8::1 -d 2001:db8::4 --sport 55 --dport 56 -t 3600 --dst-nat [2001:db8::9]:8080
+add -p icmpv6 -s 2001:db8::1 -d 2001:db8::2 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 77 -t 3600
+add -p tcp -r 10.0.2.1 -q 10.0.2.2 --reply-port-src 20 --reply-port-dst 30 --state ESTABLISHED -t 3600
 
 while IFS= read -r line; do
 	[ -z "$line" ] && continue
