@@ -243,19 +243,14 @@ static void ip6_parts(const char *p, size_t n, const bool *from, bool *all,
 	}
 }
 
-static size_t match_ip6(const char *p, const char *e)
+/* The two forms on the run p[0..n) holding a colon. */
+static size_t match_ip6_scan(const char *p, size_t n, const char *e)
 {
 	bool start[IP6_SCAN + 1] = { false }, a[IP6_SCAN + 1] = { false };
 	bool d[IP6_SCAN + 1] = { false }, b[IP6_SCAN + 1] = { false };
 	bool ends[IP6_SCAN + 1] = { false };
-	size_t n = 0, s, j, best = 0;
+	size_t s, j, best = 0;
 
-	/* only hex digits, colons, "/" and digits can be part of it */
-	while (p + n < e && n < IP6_SCAN - 1 &&
-	       (is_hex(p[n]) || p[n] == ':' || p[n] == '/'))
-		n++;
-	if (n == 0)
-		return 0;
 	start[0] = true;
 
 	/* form2: groups with a colon, then a final hex run */
@@ -288,6 +283,26 @@ static size_t match_ip6(const char *p, const char *e)
 	return best;
 }
 
+static size_t match_ip6(const char *p, const char *e)
+{
+	size_t n = 0, h = 0;
+
+	/* only hex digits, colons, "/" and digits can be part of it */
+	while (p + n < e && n < IP6_SCAN - 1 &&
+	       (is_hex(p[n]) || p[n] == ':' || p[n] == '/'))
+		n++;
+	if (n == 0)
+		return 0;
+	if (memchr(p, ':', n))
+		return match_ip6_scan(p, n, e);
+	/* Without a colon only form2's last group can match: up to 4 hex
+	 * digits, a prefix length only right after a shorter run.  Most
+	 * tokens (words, numbers) end here, not in the scans. */
+	while (h < n && h < 5 && is_hex(p[h]))
+		h++;
+	return h > 4 ? 4 : h ? h + match_cidr(p + h, e) : 0;
+}
+
 /* "/" and anything up to a quote or white space. */
 static size_t match_path(const char *p, const char *e)
 {
@@ -306,8 +321,11 @@ static int keyword_of(const char *p, size_t n)
 {
 	size_t i;
 
+	/* the first character first: a strlen() of every keyword for every
+	 * word was a fifth of the parse */
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strlen(keywords[i].name) == n &&
+		if (keywords[i].name[0] == p[0] &&
+		    strlen(keywords[i].name) == n &&
 		    memcmp(keywords[i].name, p, n) == 0)
 			return (int)keywords[i].kw;
 	return -1;

@@ -65,6 +65,7 @@ struct sync_core {
 	struct sync_bypass bypass;
 	struct sync_inject inject;
 	struct nl *inj;		/* DisableExternalCache */
+	/* buffers last: sync_init() zeroes what comes before msg */
 	uint8_t msg[WIRE_MSG_MAX];
 	uint8_t rx[WIRE_RECV_MAX];
 };

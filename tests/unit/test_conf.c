@@ -285,6 +285,13 @@ static void test_lexer(void)
 		{ "1234", TOK_NUMBER, 4 },	/* integer rule first */
 		{ "fe80::1/64", TOK_IP, 10 },
 		{ "10.1.2.3/8", TOK_IP, 10 },
+		/* no colon: form2's last group alone, a prefix after 1-4 */
+		{ "fe80/64", TOK_IP, 7 },
+		{ "a/1", TOK_IP, 3 },
+		{ "dead/", TOK_IP, 4 },
+		{ "abcde/24", TOK_STRING, 5 },	/* a longer word wins */
+		{ "12345/8", TOK_NUMBER, 5 },
+		{ "cafe1234", TOK_STRING, 8 },
 		{ "1.2", TOK_NUMBER, 1 },
 		{ "no", TOK_OFF, 2 },
 		{ "notrack", TOK_NOTRACK, 7 },

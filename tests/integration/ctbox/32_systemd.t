@@ -96,7 +96,9 @@ argv[0]=$D
 [ "${argv[2]}" = /etc/conntrackd/conntrackd.conf ] && argv[2]=$SVC_CONF
 bset=-all
 for c in $(key CapabilityBoundingSet); do c=${c#CAP_}; bset+=",+${c,,}"; done
+# the sanitizers' options (tests/run's report files) survive the clean env
 sandbox=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NOTIFY_SOCKET="$T_TMP/notify"
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}"
 	setpriv --bounding-set="$bset" --inh-caps=-all)
 [ "$(key NoNewPrivileges)" = yes ] && sandbox+=(--no-new-privs)
 umask_unit=$(key UMask)
