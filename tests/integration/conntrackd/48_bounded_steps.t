@@ -18,7 +18,11 @@
 # Each daemon's longest loop turn, in its own CPU time (`-s sync`, so a
 # loaded machine that keeps it waiting does not count), must stay within
 # TURN_MAX_MS (default 40): a step of whole-table work is bounded by time,
-# not by the table's size.
+# not by the table's size.  Not checked across -c and -F through a Filter:
+# their writes to the kernel wait for ctnetlink's one mutex, which any
+# process writing or flushing conntrack entries in any namespace holds
+# (spinning on it counts as CPU: 26-29 ms, 509 ms with million-flow
+# tables flushed beside).
 # 1.4.7 walks each in one go: the "answered while" checks are ours only.
 # The daemons run at SCHED_RR 50 and the clients at SCHED_FIFO 99, so that
 # on a small machine two busy daemons cannot starve the clients: what is
@@ -184,7 +188,6 @@ k=$(answered_within "$t0" "$t1")
 ours_check "-F: -s answered while the kernel flushes ($k answers, worst $(worst) ms, flush $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)" \
 	[ "$k" -ge 5 ]
 turn_check a "$A" "start-up dump, -f, -R, -B, -F"
-turn_check b "$B" "-B received, -c"
 ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
 wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
 
@@ -208,6 +211,7 @@ t_check "-B without internal cache: the peer's external cache holds the $((N - 1
 p=$(partial 1 $((N - 1)))
 ours_check "-B without internal cache: -s answered between steps ($p answers saw the bypass counter partly grown, worst $(worst) ms)" \
 	[ "$p" -ge 1 ]
+turn_check a "$A" "-B from a kernel dump"
 
 poll_on a
 req a 43
@@ -230,7 +234,6 @@ sleep 1
 c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 t_check "-f of the disabled internal cache leaves the daemon idle ($((${c1:-0} - ${c0:-0})) ticks in 1 s)" \
 	test -n "$c0" -a "$((${c1:-0} - ${c0:-0}))" -lt 30
-turn_check a "$A" "kernel-dump -B, -F through a Filter"
 turn_check b "$B" "NOTRACK/TCP -B received"
 ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
 wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
