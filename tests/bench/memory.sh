@@ -21,6 +21,7 @@
 SECS=${MEM_CHURN_SECS:-60}
 RATE=${MEM_CHURN_RATE:-10000}
 JOBS=${MEM_CHURN_JOBS:-1}
+PAIRS=${MEM_PAIRS:-ours ref}	# "ours" or "ref": one pair only
 WAIT=${MEM_BENCH_WAIT:-300}
 SIZES=${*:-200000}
 [ "${MEM_BENCH_1M:-0}" = 1 ] && SIZES="$SIZES 1000000"
@@ -116,7 +117,7 @@ pair() {
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
 }
 
-val() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$TMP/$1.res"; }
+val() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$TMP/$1.res" 2>/dev/null; }
 row() {	# row N LABEL KEY [noratio]
 	local o r
 	o=$(val "ours-$1" "$3"); r=$(val "ref-$1" "$3")
@@ -141,8 +142,8 @@ for n in $SIZES; do
 		{ flows D $((s * RATE)) $(((s + 1) * RATE)); flows I $((n + s * RATE)) $((n + (s + 1) * RATE)); } |
 			awk -v f="$TMP/churn-$n-$s" -v j="$JOBS" '{ print > (f "." (NR % j)) }'
 	done
-	pair ours "$BUILD/bin/conntrackd" $port "$n" || exit 1
-	pair ref "$REF_BIN/conntrackd" $((port + 2)) "$n" || exit 1
+	case " $PAIRS " in *" ours "*) pair ours "$BUILD/bin/conntrackd" $port "$n" || exit 1 ;; esac
+	case " $PAIRS " in *" ref "*) pair ref "$REF_BIN/conntrackd" $((port + 2)) "$n" || exit 1 ;; esac
 	port=$((port + 4))
 	printf "%-52s %14s %14s %8s\n" "conntrackd FT-FW/UDP, $n flows" ours 1.4.7 ratio
 	row "$n" "A's RSS per flow in its internal cache (B)" int
