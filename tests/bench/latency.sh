@@ -116,11 +116,13 @@ run() {
 	poll_on b "$sb"
 	req "$sb" 46
 	sleep 0.2; poll_off b
-	echo "commit B $(stats "$TMP/b.poll" "$t0" "$t1")" >>"$TMP/$who.res"
-	echo "kernel_b $(ip netns exec "$B" "$CT" -C)" >>"$TMP/$who.res"
-	# ctbox's own measure: the longest turn in CPU time (-s sync)
-	echo "turn_cpu_a $(turn_cpu "$A" "$bin" "$ca")" >>"$TMP/$who.res"
-	echo "turn_cpu_b $(turn_cpu "$B" "$bin" "$cb")" >>"$TMP/$who.res"
+	{
+		echo "commit B $(stats "$TMP/b.poll" "$t0" "$t1")"
+		echo "kernel_b $(ip netns exec "$B" "$CT" -C)"
+		# ctbox's own measure: the longest turn in CPU time (-s sync)
+		echo "turn_cpu_a $(turn_cpu "$A" "$bin" "$ca")"
+		echo "turn_cpu_b $(turn_cpu "$B" "$bin" "$cb")"
+	} >>"$TMP/$who.res"
 	for c in "$ca" "$cb"; do
 		ip netns exec "$A" "$bin" -C "$c" -k >/dev/null 2>&1
 	done
