@@ -39,6 +39,7 @@ static pid_t children[MAX_CHILDREN];
 static int lock_fd = -1;	/* the flock()ed lock file */
 static struct timer watchdog;
 static uint64_t watchdog_ms;
+static bool realtime;		/* running at a real-time priority */
 
 uint32_t ctd_now(void)
 {
@@ -320,6 +321,8 @@ static void scheduler_setup(const struct conf_general *g)
 	if (set_scheduler(g->sched_policy, g->sched_priority) < 0)
 		log_warn("scheduler configuration failed: %s",
 			 err_str(errno));
+	else
+		realtime = g->sched_priority > 0;
 }
 
 /* The process systemd started names its successor (MAINPID) before it
@@ -364,17 +367,60 @@ static int daemonize(void)
 	return 0;
 }
 
+/* A turn ended: its CPU time is what the thread used since the last one
+ * ended (a thread asleep in epoll_pwait uses none). */
+static void turn_end(uint64_t *last)
+{
+	uint64_t now = timer_cpu_ns(), d = now - *last;
+
+	*last = now;
+	ctd.turns.n++;
+	if (d > ctd.turns.worst_ns)
+		ctd.turns.worst_ns = d;
+	if (d > CTD_TURN_LONG_NS)
+		ctd.turns.over++;
+}
+
+/* A real-time daemon busy without a break (a kernel dump read in steps,
+ * a bulk send: work is always ready) holds its CPU until the kernel's
+ * share for normal tasks (since Linux 6.12 the fair server, 50 ms a
+ * second) takes it away in one block, and -s waits those 50 ms.  A sleep
+ * of BREAK_NS after every BUSY_NS without one hands that share out in
+ * small pieces instead. */
+#define BUSY_NS		(10 * 1000 * 1000)
+#define BREAK_NS	(1000 * 1000)
+
+static void take_break(uint64_t before_wait, uint64_t *busy_from)
+{
+	const struct timespec pause = { 0, BREAK_NS };
+	uint64_t now = timer_now_ns();
+
+	/* the wait slept: that was a break */
+	if (now - before_wait >= BREAK_NS / 4 || !realtime) {
+		*busy_from = now;
+		return;
+	}
+	if (now - *busy_from < BUSY_NS)
+		return;
+	nanosleep(&pause, NULL);
+	*busy_from = timer_now_ns();
+}
+
 /* Until asked to stop; with startup, only until the start-up dump of the
  * kernel table (read in steps, the control socket served) is in. */
 static void loop(const sigset_t *wait_mask, bool startup)
 {
 	struct epoll_event ev[EPOLL_BATCH];
+	/* the thread's clock starts again in a daemonized child */
+	uint64_t last = timer_cpu_ns(), busy_from = timer_now_ns();
 
 	while (!ctd.quit && (!startup || evsrc_busy())) {
+		uint64_t t = timer_now_ns();
 		int i, n;
 
 		n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, timer_next_ms(),
 				wait_mask);
+		take_break(t, &busy_from);
 		if (n < 0) {
 			if (errno != EINTR)
 				ctd.rt.select_fail++;
@@ -397,6 +443,7 @@ static void loop(const sigset_t *wait_mask, bool startup)
 		timer_run();
 		if (ctd.mode->end_turn)
 			ctd.mode->end_turn();
+		turn_end(&last);
 	}
 }
 

@@ -66,6 +66,17 @@ struct ctd_runtime_stats {
 	uint32_t local_unknown;
 };
 
+/* The loop's turns, in the daemon's own CPU time (CLOCK_THREAD_CPUTIME_ID:
+ * what a turn costs, not how long a loaded machine kept it waiting), for
+ * -s sync: whole-table work must go in short steps whatever the table's
+ * size. */
+#define CTD_TURN_LONG_NS	(20 * 1000 * 1000)
+struct ctd_turns {
+	uint64_t n;
+	uint64_t worst_ns;
+	uint64_t over;		/* longer than CTD_TURN_LONG_NS */
+};
+
 struct ctd {
 	const struct conf *conf;
 	const struct ctd_mode *mode;
@@ -74,6 +85,7 @@ struct ctd {
 	time_t start;			/* wall clock, for the uptime */
 	struct cache *cache;		/* the internal cache */
 	struct ctd_runtime_stats rt;
+	struct ctd_turns turns;
 	unsigned int children;		/* dump children alive */
 	bool own_event;			/* on_event: caused by our commit */
 	volatile sig_atomic_t quit;

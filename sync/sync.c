@@ -31,8 +31,10 @@
 
 /* How much whole-cache work one loop turn does. */
 #define STEP_OBJS	2048
-/* Datagrams read from one channel per readiness. */
+/* Datagrams read from one channel per readiness, for RECV_NS at most
+ * (a TCP channel's read can hold hundreds of messages). */
 #define RECV_BATCH	64
+#define RECV_NS		(2 * 1000 * 1000)
 /* Timers fired per turn. */
 #define WHEEL_BATCH	4096
 
@@ -414,14 +416,15 @@ static void on_chan(struct ctd_fd *f, uint32_t events)
 	unsigned int i = (unsigned int)(f - sc.chan_fd), k;
 	struct chan *c = chans_get(sc.chans, i);
 	struct chan_peer peer;
+	uint64_t t0 = timer_now_ns();
 
 	(void)events;
 	chan_process(c);
-	for (k = 0; k < RECV_BATCH; k++) {
+	for (k = 0; k < RECV_BATCH && timer_now_ns() - t0 < RECV_NS; k++) {
 		ssize_t n = chan_recv(c, sc.rx, sizeof(sc.rx), &peer);
 
 		if (n == -EAGAIN)
-			break;
+			return;
 		if (n < 0)
 			continue;
 		if (!chan_is_peer(c, &peer)) {
@@ -431,8 +434,7 @@ static void on_chan(struct ctd_fd *f, uint32_t events)
 		walk(sc.rx, (size_t)n, i);
 	}
 	/* a TCP channel may hold more whole messages: come back */
-	if (k == RECV_BATCH)
-		sync_core_kick();
+	sync_core_kick();
 }
 
 static void on_link(struct ctd_fd *f, uint32_t events)

@@ -7,12 +7,22 @@
 
 static struct timer *head;
 
-uint64_t timer_now_ns(void)
+static uint64_t ns_of(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t timer_now_ns(void)
+{
+	return ns_of(CLOCK_MONOTONIC);
+}
+
+uint64_t timer_cpu_ns(void)
+{
+	return ns_of(CLOCK_THREAD_CPUTIME_ID);
 }
 
 uint64_t timer_now_ms(void)

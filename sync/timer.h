@@ -17,6 +17,8 @@ struct timer {
 uint64_t timer_now_ms(void);
 /* The same clock in ns: bounds the time a step of work takes. */
 uint64_t timer_now_ns(void);
+/* The calling thread's CPU time, ns. */
+uint64_t timer_cpu_ns(void);
 void timer_init(struct timer *t, void (*fn)(void *), void *data);
 /* (Re)arm to fire once, ms from now. */
 void timer_add(struct timer *t, uint64_t ms);

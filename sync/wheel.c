@@ -103,22 +103,32 @@ void wheel_del(struct wheel *w, struct wheel_node *n)
 	w->pending--;
 }
 
-/* Move every timer of level l's slot for tick t down the levels. */
-static void cascade(struct wheel *w, unsigned int l, uint64_t t)
+/* Move the timers of level l's slot for tick t down the levels, at most
+ * *budget of them; false when the budget ran out first. */
+static bool cascade(struct wheel *w, unsigned int l, uint64_t t,
+		    unsigned int *budget)
 {
 	unsigned int s = (unsigned int)(t >> (WHEEL_BITS * l)) & MASK;
 	struct wheel_node *h = &w->slot[l][s], *n;
 
 	if (!(w->occupied[l] & (1ull << s)))
-		return;
+		return true;
 	while ((n = h->next) != h) {
+		if (!*budget)
+			return false;
+		(*budget)--;
 		unlink_node(w, n);
 		place(w, n);
 	}
+	return true;
 }
 
-/* Cascades due at tick t (a multiple of 64), highest level first. */
-static void cascade_at(struct wheel *w, uint64_t t)
+/* Cascades due at tick t (a multiple of 64), highest level first, at
+ * most *budget timers moved: a million timers set at once share a slot,
+ * and moving them all would hold one loop turn for tens of ms.  An
+ * unfinished cascade is taken up again from the top (the slots above are
+ * empty by then: nothing new lands in a slot being cascaded). */
+static bool cascade_at(struct wheel *w, uint64_t t, unsigned int *budget)
 {
 	unsigned int l, top = 0;
 
@@ -128,7 +138,9 @@ static void cascade_at(struct wheel *w, uint64_t t)
 		top = l;
 	}
 	for (l = top; l >= 1; l--)
-		cascade(w, l, t);
+		if (!cascade(w, l, t, budget))
+			return false;
+	return true;
 }
 
 /* First set bit of a 64-slot bitmap at or after index i, circularly. */
@@ -181,15 +193,16 @@ unsigned int wheel_advance(struct wheel *w, uint64_t now, unsigned int max,
 			   void (*fn)(struct wheel_node *n, void *arg),
 			   void *arg)
 {
-	unsigned int fired = 0;
+	unsigned int fired = 0, moves = max;
 	uint64_t t;
 
 	while (!before(now, w->clk)) {
 		struct wheel_node *h = &w->slot[0][w->clk & MASK], *n;
 
 		if (!w->cascaded) {
-			if (!(w->clk & MASK))
-				cascade_at(w, w->clk);
+			/* wheel_next() says clk until it is done */
+			if (!(w->clk & MASK) && !cascade_at(w, w->clk, &moves))
+				return max;
 			w->cascaded = true;
 		}
 		while ((n = h->next) != h) {

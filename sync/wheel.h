@@ -55,8 +55,9 @@ static inline uint64_t wheel_pending(const struct wheel *w)
 /* Fire the timers due at or before now, in expiry order (the order of
  * timers due at the same tick is unspecified), at most max: each is
  * unlinked, then fn(n, arg) is called, which may re-arm or free it and
- * add or cancel others.  Returns how many fired; a return of max means
- * more may be due, so call again (the next loop turn). */
+ * add or cancel others.  Timers moved down the levels on the way count
+ * against another max.  Returns how many fired, or max when more may be
+ * due: call again (the next loop turn). */
 unsigned int wheel_advance(struct wheel *w, uint64_t now, unsigned int max,
 			   void (*fn)(struct wheel_node *n, void *arg),
 			   void *arg);

@@ -13,7 +13,10 @@
 #   bulk     -B on A, until B's external cache holds N: A's and B's -s;
 #   commit   -c on B (until its client is answered): B's -s.
 # Reported per phase and pair: answers asked during the phase, the worst
-# and the 99th percentile latency (ms), and the phase's length (s).
+# and the 99th percentile latency (ms), and the phase's length (s); for
+# ctbox also each daemon's longest loop turn in its own CPU time (-s sync),
+# which a loaded machine does not lengthen.  LATENCY_PAIRS="ours" (or
+# "ref") runs one pair only; LATENCY_LOGS=DIR keeps the daemons' logs.
 # Both pairs run at SCHED_RR 50 (a Scheduler section) and the pollers at
 # SCHED_FIFO 99, so that on a small machine two busy daemons cannot starve
 # a poller: what is measured is when the daemon answers.
@@ -55,6 +58,11 @@ stats() {
 			p = NR ? v[int((NR - 1) * 0.99) + 1] : 0
 			printf "%d %.1f %.1f %.2f\n", NR, NR ? v[NR] : 0, p, b - a
 		}'
+}
+
+# turn_cpu NS BIN CONF: ctbox's longest loop turn, ms of CPU (-s sync)
+turn_cpu() {
+	ip netns exec "$1" "$2" -C "$3" -s sync 2>/dev/null | awk '/^loop:/ { print $4; exit }'
 }
 
 # run WHO BIN PORT: the four phases, "PHASE DAEMON answers worst p99 secs"
@@ -108,8 +116,13 @@ run() {
 	poll_on b "$sb"
 	req "$sb" 46
 	sleep 0.2; poll_off b
-	echo "commit B $(stats "$TMP/b.poll" "$t0" "$t1")" >>"$TMP/$who.res"
-	echo "kernel_b $(ip netns exec "$B" "$CT" -C)" >>"$TMP/$who.res"
+	{
+		echo "commit B $(stats "$TMP/b.poll" "$t0" "$t1")"
+		echo "kernel_b $(ip netns exec "$B" "$CT" -C)"
+		# ctbox's own measure: the longest turn in CPU time (-s sync)
+		echo "turn_cpu_a $(turn_cpu "$A" "$bin" "$ca")"
+		echo "turn_cpu_b $(turn_cpu "$B" "$bin" "$cb")"
+	} >>"$TMP/$who.res"
 	for c in "$ca" "$cb"; do
 		ip netns exec "$A" "$bin" -C "$c" -k >/dev/null 2>&1
 	done
@@ -119,12 +132,14 @@ run() {
 	done
 	ip netns pids "$A" | xargs -r kill -9 2>/dev/null
 	ip netns pids "$B" | xargs -r kill -9 2>/dev/null
+	[ -n "${LATENCY_LOGS:-}" ] && cp "$TMP/$who"-[ab].log "$LATENCY_LOGS/"
 	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
 }
 
-run ours "$BUILD/bin/conntrackd" 3784
-run ref "$REF_BIN/conntrackd" 3786
+PAIRS=${LATENCY_PAIRS:-ours ref}
+case " $PAIRS " in *" ours "*) run ours "$BUILD/bin/conntrackd" 3784 ;; *) : >"$TMP/ours.res" ;; esac
+case " $PAIRS " in *" ref "*) run ref "$REF_BIN/conntrackd" 3786 ;; *) : >"$TMP/ref.res" ;; esac
 
 val() { awk -v k="$2" -v d="$3" '$1 == k && $2 == d { print $3, $4, $5, $6; exit }' "$TMP/$1.res"; }
 one() { awk -v k="$2" '$1 == k { print $2; exit }' "$TMP/$1.res"; }
@@ -134,7 +149,7 @@ for p in "startup A" "resync A" "bulk A" "bulk B" "commit B"; do
 	set -- $p
 	printf "%-22s %28s %28s\n" "$1 (-s of $2)" "$(val ours "$1" "$2")" "$(val ref "$1" "$2")"
 done
-for k in kernel_a int_after_startup int_after_resync ext_after_bulk kernel_b; do
+for k in kernel_a int_after_startup int_after_resync ext_after_bulk kernel_b turn_cpu_a turn_cpu_b; do
 	printf "%-22s %28s %28s\n" "$k" "$(one ours "$k")" "$(one ref "$k")"
 done
 awk '$2 == "A" || $2 == "B" { if ($4 > w) w = $4 } END {

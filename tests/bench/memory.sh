@@ -10,14 +10,18 @@
 #  - churn: for MEM_CHURN_SECS seconds (default 60), every second
 #    MEM_CHURN_RATE flows (default 10000) destroyed and as many new ones
 #    created on A (one `conntrack -R` file per second, ctbox's conntrack
-#    for both pairs as 1.4.7's deletes in O(N); the rate really reached is
-#    printed, it is what this machine sustains with both daemons syncing);
+#    for both pairs as 1.4.7's deletes in O(N); MEM_CHURN_JOBS (default 1)
+#    of them at a time, each a share of the second's lines; the rate
+#    really reached is printed, it is what this machine sustains with
+#    both daemons syncing);
 #    after it has settled, the RSS per flow again: flat means no leak and
 #    no fragmentation growth (the ratio after/before is printed).
 # Targets: <= 200 B in the external cache at 200k, <= 128 B in both caches
 # at 1M.  Run it under the bench lock: flock /work/bench.lock tests/bench/memory.sh
 SECS=${MEM_CHURN_SECS:-60}
 RATE=${MEM_CHURN_RATE:-10000}
+JOBS=${MEM_CHURN_JOBS:-1}
+PAIRS=${MEM_PAIRS:-ours ref}	# "ours" or "ref": one pair only
 WAIT=${MEM_BENCH_WAIT:-300}
 SIZES=${*:-200000}
 [ "${MEM_BENCH_1M:-0}" = 1 ] && SIZES="$SIZES 1000000"
@@ -68,7 +72,7 @@ settle() {
 # pair WHO BIN PORT N: "KEY VALUE" lines into $TMP/WHO-N.res
 pair() {
 	local who=$1 bin=$2 n=$4 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
-	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 s t0 t1 done_ops=0
+	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 s j t0 t1 done_ops=0 jobs_p
 	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
 	conf "$ca" a "$3" $((n * 2 + RATE * 4))
@@ -82,7 +86,12 @@ pair() {
 	a1=$(rss_kb "$pa"); b1=$(rss_kb "$pb")
 	t0=$(now)
 	for s in $(seq 0 $((SECS - 1))); do
-		ip netns exec "$A" "$CHURN_CT" -R "$TMP/churn-$n-$s" >/dev/null 2>&1
+		jobs_p=()
+		for j in $(seq 0 $((JOBS - 1))); do
+			ip netns exec "$A" "$CHURN_CT" -R "$TMP/churn-$n-$s.$j" >/dev/null 2>&1 &
+			jobs_p+=("$!")
+		done
+		wait "${jobs_p[@]}"
 		done_ops=$((done_ops + RATE))
 		# one file per second at most
 		t1=$(awk -v a="$t0" -v s="$s" -v b="$(now)" 'BEGIN { d = a + s + 1 - b; print (d > 0 ? d : 0) }')
@@ -108,7 +117,7 @@ pair() {
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
 }
 
-val() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$TMP/$1.res"; }
+val() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$TMP/$1.res" 2>/dev/null; }
 row() {	# row N LABEL KEY [noratio]
 	local o r
 	o=$(val "ours-$1" "$3"); r=$(val "ref-$1" "$3")
@@ -130,11 +139,11 @@ port=3790
 for n in $SIZES; do
 	flows I 0 "$n" >"$TMP/load-$n"
 	for s in $(seq 0 $((SECS - 1))); do
-		{ flows D $((s * RATE)) $(((s + 1) * RATE)); flows I $((n + s * RATE)) $((n + (s + 1) * RATE)); } \
-			>"$TMP/churn-$n-$s"
+		{ flows D $((s * RATE)) $(((s + 1) * RATE)); flows I $((n + s * RATE)) $((n + (s + 1) * RATE)); } |
+			awk -v f="$TMP/churn-$n-$s" -v j="$JOBS" '{ print > (f "." (NR % j)) }'
 	done
-	pair ours "$BUILD/bin/conntrackd" $port "$n" || exit 1
-	pair ref "$REF_BIN/conntrackd" $((port + 2)) "$n" || exit 1
+	case " $PAIRS " in *" ours "*) pair ours "$BUILD/bin/conntrackd" $port "$n" || exit 1 ;; esac
+	case " $PAIRS " in *" ref "*) pair ref "$REF_BIN/conntrackd" $((port + 2)) "$n" || exit 1 ;; esac
 	port=$((port + 4))
 	printf "%-52s %14s %14s %8s\n" "conntrackd FT-FW/UDP, $n flows" ours 1.4.7 ratio
 	row "$n" "A's RSS per flow in its internal cache (B)" int
