@@ -171,6 +171,7 @@ static void op_resync(void *ctx)
 	nd->resyncs++;
 	for (i = 0; i < NOBJ; i++)
 		ftfw_enqueue(&nd->f, &nd->obj[i].n);
+	ftfw_release_acks(&nd->f);	/* the answer is all queued */
 }
 
 static const struct ftfw_ops ops = {
@@ -997,6 +998,7 @@ static void rp_feed(struct rp *r, const struct rp_frame *fr,
 			x++;
 		for (; x < nemsg && emsg[x].type != WIRE_T_CTL; x++)
 			rp_new_obj(r);
+		ftfw_release_acks(&r->f);
 	}
 	ftfw_xmit(&r->f, 0);
 }
