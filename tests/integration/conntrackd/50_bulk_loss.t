@@ -7,7 +7,7 @@
 # cache was flushed.  A bulk sent faster than it is acknowledged pushes
 # its own unacknowledged messages out of the resend queue, so the NACK of
 # a lost one finds nothing to send again: 1.4.7 loses those flows for
-# good (its line is printed, not checked).  ctbox paces a bulk by its
+# good (with a 1.4.7 sender the line is printed, not checked).  ctbox paces a bulk by its
 # resend queue and sends the table again when a NACK asks for messages
 # it no longer holds: once the loss stops, the receiver's external cache
 # holds exactly the sender's table.
@@ -32,8 +32,8 @@ bulk_run() {	# bulk_run KS KR
 	sync_ctl "$s" -B >/dev/null 2>&1
 	sleep 3
 	sync_loss_off "$s"; sync_loss_off "$r"
-	if [ "$1$2" = refref ]; then
-		# 1.4.7 as it is: what its pair holds after the same wait
+	if [ "$1" = ref ]; then
+		# a 1.4.7 sender as it is: what the receiver holds after the same wait
 		sleep 20
 		SYNC_WANT=int sync_exact "$SYNC_NAME: (1.4.7, not checked)" 0 "$s" "$r" 2>&1 |
 			sed -n 's/^\(not \)*ok - /# /p; s/^    after/#   after/p' | head -2
