@@ -177,6 +177,11 @@ bool sync_bulk_busy(void)
 	return sc.bulk != 0;
 }
 
+static bool dump_room(void)
+{
+	return !sc.m->bulk_room || sc.m->bulk_room();
+}
+
 /* Objects the bulk walk may hand over this turn (0: paused). */
 static unsigned int bulk_room(void)
 {
@@ -308,6 +313,7 @@ static void end_turn(void)
 	if (sc.m->flush)
 		sc.m->flush();
 	chans_flush(sc.chans);
+	evsrc_dump_resume();
 	sync_commit_step();
 	if (kicked || bulk_room() || sc.sweep || sc.flushing ||
 	    sync_commit_busy() || wheel_pending(&sc.wheel) > 0) {
@@ -755,6 +761,7 @@ const struct ctd_mode ctd_sync_mode = {
 	.fini = sync_fini,
 	.on_event = on_event,
 	.on_resync = on_resync,
+	.dump_room = dump_room,
 	.on_purge_begin = on_purge_begin,
 	.on_purge_end = on_purge_end,
 	.on_exp_event = on_exp_event,
