@@ -571,11 +571,13 @@ static int read_some(struct step_ctx *d, unsigned int max, unsigned int *n)
 	return ct_nl_dump_step(dump_nl, max, on_dump, d, n);
 }
 
-/* News the mode has no room for wait in the kernel: the dump socket
+/* Entries to send (overrun resync, polling, a bulk send of the kernel
+ * table) the mode has no room for wait in the kernel: the dump socket
  * leaves the loop until evsrc_dump_resume() finds room. */
 static bool dump_wait(void)
 {
-	return job_running && jobs[0].use == CTD_DUMP_NEWS &&
+	return job_running && jobs[0].kind != JOB_FLUSH &&
+	       jobs[0].use != CTD_DUMP_QUIET &&
 	       ctd.mode->dump_room && !ctd.mode->dump_room();
 }
 

@@ -174,7 +174,8 @@ void sync_bulk_start(void)
 
 bool sync_bulk_busy(void)
 {
-	return sc.bulk != 0;
+	/* DisableInternalCache: the bulk is a kernel dump (evsrc) */
+	return sc.bulk != 0 || (!sc.cache[SC_INT_CT] && evsrc_busy());
 }
 
 static bool dump_room(void)
