@@ -136,8 +136,8 @@ run() {
 [[ " $PAIRS " == *" ours "* ]] && run ours "$BUILD/bin/conntrackd" 3784
 [[ " $PAIRS " == *" ref "* ]] && run ref "$REF_BIN/conntrackd" 3786
 
-val() { awk -v k="$2" -v d="$3" '$1 == k && $2 == d { print $3, $4, $5, $6; exit }' "$TMP/$1.res"; }
-one() { awk -v k="$2" '$1 == k { print $2; exit }' "$TMP/$1.res"; }
+val() { awk -v k="$2" -v d="$3" '$1 == k && $2 == d { print $3, $4, $5, $6; exit }' "$TMP/$1.res" 2>/dev/null; }
+one() { awk -v k="$2" '$1 == k { print $2; exit }' "$TMP/$1.res" 2>/dev/null; }
 printf "conntrackd -s latency (ms) while walking %d flows, polled every %d ms\n" "$N" "$IVAL"
 printf "%-22s %28s %28s\n" "" "ours: n worst p99 secs" "1.4.7: n worst p99 secs"
 for p in "startup A" "resync A" "bulk A" "bulk B" "commit B"; do
