@@ -16,6 +16,7 @@
 
 static struct ftfw ftfw;
 static struct sync_timer alive;
+static bool bulk_again;	/* a bulk was running when the table was lost */
 
 /* The node is the whole extension area. */
 static struct sobj *obj_of(struct ftfw_node *n)
@@ -69,7 +70,12 @@ static void op_gone(void *ctx)
 {
 	(void)ctx;
 	log_notice("resend queue overrun: sending bulk update");
-	sync_bulk_start();
+	/* a running walk is not started over: evictions that go on would
+	 * never let it end; another one follows it (ftfw_flush) */
+	if (sync_bulk_busy())
+		bulk_again = true;
+	else
+		sync_bulk_start();
 }
 
 static void op_arm(void *ctx, uint64_t when)
@@ -183,8 +189,14 @@ static void ftfw_flush(void)
 	uint64_t now = sync_now_ms();
 
 	resync_progress(now);
-	if (ftfw_acks_held(&ftfw) && !sync_bulk_busy())
-		ftfw_release_acks(&ftfw);
+	if (!sync_bulk_busy()) {
+		if (ftfw_acks_held(&ftfw))
+			ftfw_release_acks(&ftfw);
+		if (bulk_again) {
+			bulk_again = false;
+			sync_bulk_start();
+		}
+	}
 	if (ftfw_xmit_some(&ftfw, now, XMIT_TURN) == XMIT_TURN &&
 	    ftfw_tx_pending(&ftfw))
 		sync_core_kick();
