@@ -53,6 +53,10 @@ struct ctd_mode {
 	void (*on_exp_resync)(const struct exp *e, enum ctd_dump use);
 	/* the end of every loop turn (may be NULL): send what was queued */
 	void (*end_turn)(void);
+	/* false: the mode cannot take more news from a dump now (FT-FW
+	 * paces them by its resend queue); the dump waits until it can
+	 * (evsrc_dump_resume).  NULL: always. */
+	bool (*dump_room)(void);
 };
 
 /* -s runtime counters. */

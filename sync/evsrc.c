@@ -379,6 +379,7 @@ static unsigned int njobs;
 static bool job_running;	/* jobs[0] has started */
 static bool starting;		/* jobs queued now are the start-up's */
 static struct ctd_fd dump_fd;
+static bool dump_held;		/* out of the loop: the mode has no room */
 static uint32_t dump_gen;	/* of a purging dump with ctd.cache */
 static struct ct_batch *dels;	/* a flush through the Filter: deletes
 				 * go many per sendmsg */
@@ -570,6 +571,22 @@ static int read_some(struct step_ctx *d, unsigned int max, unsigned int *n)
 	return ct_nl_dump_step(dump_nl, max, on_dump, d, n);
 }
 
+/* Entries to send (overrun resync, polling, a bulk send of the kernel
+ * table) the mode has no room for wait in the kernel: the dump socket
+ * leaves the loop until evsrc_dump_resume() finds room. */
+static bool dump_wait(void)
+{
+	return job_running && jobs[0].kind != JOB_FLUSH &&
+	       jobs[0].use != CTD_DUMP_QUIET &&
+	       ctd.mode->dump_room && !ctd.mode->dump_room();
+}
+
+void evsrc_dump_resume(void)
+{
+	if (dump_held && !dump_wait() && ctd_fd_add(&dump_fd) == 0)
+		dump_held = false;
+}
+
 /* One step of the running dump: its first datagram checked against the
  * events handled since the last step, then more for STEP_NS at most. */
 static void on_dump_fd(struct ctd_fd *f, uint32_t events)
@@ -588,11 +605,16 @@ static void on_dump_fd(struct ctd_fd *f, uint32_t events)
 			;
 		return;
 	}
+	if (dump_wait()) {
+		ctd_fd_del(f);
+		dump_held = true;
+		return;
+	}
 	r = read_some(&d, 1, &n);
 	if (n)
 		nfresh = 0;
 	d.check = false;
-	for (i = 1; r == 1 && n && i < STEP_DGRAMS &&
+	for (i = 1; r == 1 && n && i < STEP_DGRAMS && !dump_wait() &&
 	     timer_now_ns() - t0 < STEP_NS; i++) {
 		if (dels)
 			ct_batch_flush(dels);

@@ -55,6 +55,9 @@ int evsrc_resync(enum ctd_dump use, bool purge, int client);
 /* The expectation table into the mode's on_exp_resync (sync mode with
  * ExpectationSync only; -ENOTSUP otherwise). */
 int evsrc_resync_exp(enum ctd_dump use, int client);
+/* Read on from a dump of news that waited for the mode's room (the
+ * end of every loop turn). */
+void evsrc_dump_resume(void);
 /* A dump is running or waiting (the start-up dump until it is in). */
 bool evsrc_busy(void);
 /* Flush the kernel table.  Through a Filter: entry by entry, a dump in

@@ -43,6 +43,8 @@ static void list_add_tail(struct ftfw_list *l, struct ftfw_node *n,
 
 static struct ftfw_list *list_of(struct ftfw *f, const struct ftfw_node *n)
 {
+	if (n->where == FTFW_Q_HELD)
+		return &f->held;
 	return n->where == FTFW_Q_TX ? &f->tx : &f->rs;
 }
 
@@ -85,6 +87,7 @@ void ftfw_init(struct ftfw *f, const struct ftfw_ops *ops, void *ctx,
 	f->window = f->window_size;
 	list_init(&f->tx);
 	list_init(&f->rs);
+	list_init(&f->held);
 	arm(f, now + FTFW_ALIVE_MS);
 }
 
@@ -130,6 +133,7 @@ void ftfw_fini(struct ftfw *f)
 {
 	flush_list(f, &f->tx);
 	flush_list(f, &f->rs);
+	flush_list(f, &f->held);
 }
 
 /* ---- sender ------------------------------------------------------------ */
@@ -177,7 +181,11 @@ static int queue_ctl(struct ftfw *f, uint8_t flags, uint32_t from, uint32_t to)
 		f->rsync_out++;
 	else if (flags & WIRE_F_NACK)
 		f->nack_out++;
-	list_add_tail(&f->tx, &c->n, FTFW_Q_TX);
+	if (flags & WIRE_F_ACK && f->hold &&
+	    !wire_seq_before(f->hold_seq, from) && !seq_after(f->hold_seq, to))
+		list_add_tail(&f->held, &c->n, FTFW_Q_HELD);
+	else
+		list_add_tail(&f->tx, &c->n, FTFW_Q_TX);
 	return 0;
 }
 
@@ -261,6 +269,10 @@ static void rs_add(struct ftfw *f, struct ftfw_node *n)
 		struct ftfw_node *old = list_first(&f->rs);
 
 		f->st.rs_enospc++;
+		if (old->kind == FTFW_K_OBJ) {
+			f->evicted = true;
+			f->evict_seq = old->seq;
+		}
 		list_del(f, old);
 		drop(f, old, false);
 	}
@@ -332,6 +344,24 @@ unsigned int ftfw_xmit_some(struct ftfw *f, uint64_t now, unsigned int max)
 	return sent;
 }
 
+unsigned int ftfw_bulk_room(const struct ftfw *f)
+{
+	unsigned int lim = f->rs_max - f->rs_max / 4, busy = f->rs.len + f->tx.len;
+
+	return busy < lim ? lim - busy : 0;
+}
+
+void ftfw_release_acks(struct ftfw *f)
+{
+	struct ftfw_node *n;
+
+	f->hold = false;
+	while ((n = list_first(&f->held)) != NULL) {
+		list_del(f, n);
+		list_add_tail(&f->tx, n, FTFW_Q_TX);
+	}
+}
+
 /* ---- timer ------------------------------------------------------------- */
 
 /* 1.4.7 can leave a control message unacknowledged for good (one that
@@ -397,12 +427,21 @@ static enum ftfw_rx digest(struct ftfw *f, const struct wire_msg *m)
 	if (m->flags & (WIRE_F_ACK | WIRE_F_NACK)) {
 		if (wire_seq_before(m->to, m->from))
 			return FTFW_RX_BAD;
+		/* what the NACK asks for may have left rs: resend it all */
+		if (!(m->flags & WIRE_F_ACK) && f->evicted &&
+		    !seq_after(m->from, f->evict_seq) && f->ops->gone) {
+			f->evicted = false;
+			f->ops->gone(f->ctx);
+		}
 		rs_range(f, m->from, m->to, m->flags & WIRE_F_ACK);
 		return FTFW_RX_CTL;
 	}
 	if (m->flags & WIRE_F_RESYNC) {
-		if (f->ops->resync)
+		if (f->ops->resync) {
+			f->hold = true;
+			f->hold_seq = m->seq;
 			f->ops->resync(f->ctx);
+		}
 		return FTFW_RX_CTL;
 	}
 	if (m->flags & WIRE_F_ALIVE)

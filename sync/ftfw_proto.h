@@ -51,6 +51,7 @@ enum ftfw_where {
 	FTFW_Q_NONE,
 	FTFW_Q_TX,
 	FTFW_Q_RS,
+	FTFW_Q_HELD,	/* an ACK held back (see ftfw_release_acks) */
 };
 
 enum ftfw_kind {
@@ -91,8 +92,13 @@ struct ftfw_ops {
 	void (*hold)(void *ctx, struct ftfw_node *n);
 	void (*release)(void *ctx, struct ftfw_node *n);
 	/* The peer sent RESYNC: queue every internal object (ftfw_enqueue),
-	 * now or in bounded steps.  May be NULL. */
+	 * now or in bounded steps (then ftfw_release_acks() at the end).
+	 * May be NULL. */
 	void (*resync)(void *ctx);
+	/* A NACK asked for a message the resend queue let go (full): queue
+	 * every internal object again, as for RESYNC but without its
+	 * answer's ACK. */
+	void (*gone)(void *ctx);
 	/* The idle timer is due at when (ms, the caller's clock); the
 	 * caller calls ftfw_timer() then.  May be NULL (poll
 	 * ftfw_deadline()). */
@@ -114,7 +120,13 @@ struct ftfw {
 	unsigned int rs_max;	/* ResendQueueSize */
 	uint32_t window_size;	/* ACKWindowSize */
 
-	struct ftfw_list tx, rs;
+	struct ftfw_list tx, rs, held;
+	/* ACKs covering this received RESYNC go to held, not tx */
+	bool hold;
+	uint32_t hold_seq;
+	/* an object left rs unacknowledged (full); the last one's seq */
+	bool evicted;
+	uint32_t evict_seq;
 
 	/* receiver */
 	bool seq_set;		/* a message was recorded */
@@ -181,9 +193,10 @@ void ftfw_forget(struct ftfw *f, struct ftfw_node *n);
 int ftfw_request_resync(struct ftfw *f);
 
 /* Is the resync we asked for complete?  The peer answers RESYNC by
- * queueing every object it holds, in one go, before anything it queues
- * later (1.4.7, and ctbox: sync_bulk_now); its ACK of our RESYNC (window
- * or idle timer) is queued after them, so once that ACK is in, the whole
+ * queueing every object it holds before anything it queues later (1.4.7
+ * in one go; ctbox in steps paced by its resend queue, holding back its
+ * ACK of our RESYNC); its ACK of our RESYNC (window or idle timer) is
+ * queued after them, so once that ACK is in, the whole
  * answer has been received, except what was lost on the way.  A loss
  * shows as a gap, which we NACK, and the peer's ACK of the NACK is
  * queued after the resends: so complete = RESYNC acknowledged and no
@@ -198,7 +211,9 @@ int ftfw_request_resync(struct ftfw *f);
  * peer's resend queue.  So does one with no progress for
  * FTFW_RSYNC_STALL_MS (a control message 1.4.7 never acknowledges, see
  * rsync_stall).  What the peer dropped from its own resend queue
- * before our NACK came (ResendQueueSize too small) cannot be seen. */
+ * before our NACK came (ResendQueueSize too small) cannot be seen: a
+ * ctbox peer then sends its whole table again (ops->gone), 1.4.7 loses
+ * it. */
 enum ftfw_resync {
 	FTFW_RS_NONE,	/* never requested */
 	FTFW_RS_WAIT,	/* RESYNC or a NACK not acknowledged yet */
@@ -216,6 +231,20 @@ unsigned int ftfw_xmit_some(struct ftfw *f, uint64_t now, unsigned int max);
 static inline bool ftfw_tx_pending(const struct ftfw *f)
 {
 	return f->tx.len != 0;
+}
+
+/* How many more objects a bulk send (RESYNC answer, -B) may queue now:
+ * what it puts in flight stays within three quarters of the resend
+ * queue, the rest left to live events and control messages, so that a
+ * NACK of a bulk message still finds it.  The walk goes on as ACKs
+ * free room. */
+unsigned int ftfw_bulk_room(const struct ftfw *f);
+/* The RESYNC answer is all queued: the ACK of the RESYNC, held back so
+ * that it follows the whole answer (see ftfw_resync_state), goes out. */
+void ftfw_release_acks(struct ftfw *f);
+static inline bool ftfw_acks_held(const struct ftfw *f)
+{
+	return f->hold;
 }
 
 /* ---- timer ------------------------------------------------------------- */

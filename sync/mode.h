@@ -181,6 +181,10 @@ struct sync_mode {
 	 * the internal cache (ct, then exp) a bounded step per turn after
 	 * sync_bulk_start() and hands each live object here. */
 	void (*on_bulk)(struct sobj *o);
+	/* How many objects on_bulk may take now (a mode that paces bulk
+	 * sends by its peer's acknowledgements); 0 pauses the walk until
+	 * a later turn.  NULL: no limit. */
+	unsigned int (*bulk_room)(void);
 
 	/* One framed message of a datagram from channel chan, version
 	 * already checked (see "Receiving" above). */
@@ -257,10 +261,8 @@ void sync_bulk_start(void);
 /* The mode has work left for the next loop turn (it does a bounded
  * step per turn): the loop comes back at once. */
 void sync_core_kick(void);
-/* The same, every object handed to on_bulk before it returns (1.4.7's
- * RESYNC answer): whatever the mode queues after it goes out after the
- * whole bulk, so the peer can tell when the answer is complete. */
-void sync_bulk_now(void);
+/* A bulk walk of the internal cache is not over. */
+bool sync_bulk_busy(void);
 
 /* Time and timers.  A sync_timer is one wheel node and its callback;
  * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from

@@ -16,6 +16,7 @@
 
 static struct ftfw ftfw;
 static struct sync_timer alive;
+static bool bulk_again;	/* a bulk was running when the table was lost */
 
 /* The node is the whole extension area. */
 static struct sobj *obj_of(struct ftfw_node *n)
@@ -60,9 +61,21 @@ static void op_resync(void *ctx)
 	/* 1.4.7 logs both: the request, then resync_send()'s line. */
 	log_notice("resync requested by other node");
 	log_notice("sending bulk update");
-	/* in one go: our ACK of the RESYNC then follows the whole answer,
-	 * which is how the peer knows it is complete */
-	sync_bulk_now();
+	/* in steps paced by the resend queue; our ACK of the RESYNC is held
+	 * back until the walk is over (ftfw_flush) */
+	sync_bulk_start();
+}
+
+static void op_gone(void *ctx)
+{
+	(void)ctx;
+	log_notice("resend queue overrun: sending bulk update");
+	/* a running walk is not started over: evictions that go on would
+	 * never let it end; another one follows it (ftfw_flush) */
+	if (sync_bulk_busy())
+		bulk_again = true;
+	else
+		sync_bulk_start();
 }
 
 static void op_arm(void *ctx, uint64_t when)
@@ -79,6 +92,7 @@ static const struct ftfw_ops ops = {
 	.hold = op_hold,
 	.release = op_release,
 	.resync = op_resync,
+	.gone = op_gone,
 	.arm = op_arm,
 };
 
@@ -175,9 +189,22 @@ static void ftfw_flush(void)
 	uint64_t now = sync_now_ms();
 
 	resync_progress(now);
+	if (!sync_bulk_busy()) {
+		if (ftfw_acks_held(&ftfw))
+			ftfw_release_acks(&ftfw);
+		if (bulk_again) {
+			bulk_again = false;
+			sync_bulk_start();
+		}
+	}
 	if (ftfw_xmit_some(&ftfw, now, XMIT_TURN) == XMIT_TURN &&
 	    ftfw_tx_pending(&ftfw))
 		sync_core_kick();
+}
+
+static unsigned int ftfw_bulk_room_mode(void)
+{
+	return ftfw_bulk_room(&ftfw);
 }
 
 static unsigned int ftfw_txq_len(void)
@@ -217,6 +244,7 @@ const struct sync_mode sync_mode_ftfw = {
 	.fini = ftfw_mode_fini,
 	.on_local = ftfw_on_local,
 	.on_bulk = ftfw_on_bulk,
+	.bulk_room = ftfw_bulk_room_mode,
 	.rx = ftfw_rx,
 	.request_resync = ftfw_request_resync_mode,
 	.flush = ftfw_flush,

@@ -175,13 +175,23 @@ void sync_bulk_start(void)
 	sync_core_kick();
 }
 
-static void bulk_step(void);
-
-void sync_bulk_now(void)
+bool sync_bulk_busy(void)
 {
-	sync_bulk_start();
-	while (sc.bulk)
-		bulk_step();
+	/* DisableInternalCache: the bulk is a kernel dump (evsrc) */
+	return sc.bulk != 0 || (!sc.cache[SC_INT_CT] && evsrc_busy());
+}
+
+static bool dump_room(void)
+{
+	return !sc.m->bulk_room || sc.m->bulk_room();
+}
+
+/* Objects the bulk walk may hand over this turn (0: paused). */
+static unsigned int bulk_room(void)
+{
+	unsigned int n = sc.m->bulk_room ? sc.m->bulk_room() : STEP_OBJS;
+
+	return sc.bulk && n ? (n < STEP_OBJS ? n : STEP_OBJS) : 0;
 }
 
 /* ---- the loop's pieces ---------------------------------------------- */
@@ -220,10 +230,12 @@ static void bulk_one(struct sobj *o, void *data)
 static void bulk_step(void)
 {
 	struct scache *c = sc.bulk == 1 ? sc.cache[SC_INT_CT] : sc.cache[SC_INT_EXP];
+	unsigned int n = bulk_room();
 
+	if (!n)
+		return;	/* paced: an ACK's turn brings it back */
 	if (c)
-		sc.bulk_cur = scache_walk(c, sc.bulk_cur, STEP_OBJS, bulk_one,
-					  NULL);
+		sc.bulk_cur = scache_walk(c, sc.bulk_cur, n, bulk_one, NULL);
 	if (!c || !sc.bulk_cur)
 		sc.bulk = sc.bulk == 1 ? 2 : 0;
 }
@@ -296,8 +308,7 @@ static void end_turn(void)
 			sc.m->request_resync();
 	}
 	wheel_advance(&sc.wheel, now, WHEEL_BATCH, fire, NULL);
-	if (sc.bulk)
-		bulk_step();
+	bulk_step();
 	if (sc.sweep)
 		sweep_step();
 	flush_step();
@@ -306,10 +317,11 @@ static void end_turn(void)
 	if (sc.m->flush)
 		sc.m->flush();
 	chans_flush(sc.chans);
+	evsrc_dump_resume();
 	sync_commit_step();
-	if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+	if (kicked || bulk_room() || sc.sweep || sc.flushing ||
 	    sync_commit_busy() || wheel_pending(&sc.wheel) > 0) {
-		if (kicked || sc.bulk || sc.sweep || sc.flushing ||
+		if (kicked || bulk_room() || sc.sweep || sc.flushing ||
 		    sync_commit_busy())
 			timer_add(&sc.wake, 0);
 		else if (wheel_next(&sc.wheel, &tick))
@@ -756,6 +768,7 @@ const struct ctd_mode ctd_sync_mode = {
 	.fini = sync_fini,
 	.on_event = on_event,
 	.on_resync = on_resync,
+	.dump_room = dump_room,
 	.on_purge_begin = on_purge_begin,
 	.on_purge_end = on_purge_end,
 	.on_exp_event = on_exp_event,

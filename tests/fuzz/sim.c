@@ -409,6 +409,10 @@ int evsrc_resync_exp(enum ctd_dump use, int client)
 	return 0;
 }
 
+void evsrc_dump_resume(void)
+{
+}
+
 bool evsrc_busy(void)
 {
 	return false;

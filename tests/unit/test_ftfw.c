@@ -171,6 +171,7 @@ static void op_resync(void *ctx)
 	nd->resyncs++;
 	for (i = 0; i < NOBJ; i++)
 		ftfw_enqueue(&nd->f, &nd->obj[i].n);
+	ftfw_release_acks(&nd->f);	/* the answer is all queued */
 }
 
 static const struct ftfw_ops ops = {
@@ -655,6 +656,92 @@ static enum ftfw_rx feed(struct ftfw *f, uint8_t type, uint8_t flags,
 	return ftfw_recv(f, &m);
 }
 
+/* ---- bulk pacing, the held RESYNC ACK, a NACK of an evicted message -- */
+
+static int paced_resyncs, paced_gones;
+
+static void paced_resync(void *ctx)
+{
+	(void)ctx;
+	paced_resyncs++;
+}
+
+static void paced_gone(void *ctx)
+{
+	(void)ctx;
+	paced_gones++;
+}
+
+static const struct ftfw_ops paced_ops = {
+	.send_ctl = rec_ctl,
+	.send_obj = rec_obj,
+	.hold = nop,
+	.release = nop,
+	.resync = paced_resync,
+	.gone = paced_gone,
+};
+
+static enum ftfw_rx feed_range(struct ftfw *f, uint8_t flags, uint32_t seq,
+			       uint32_t from, uint32_t to)
+{
+	struct wire_msg m = { .version = 1, .type = WIRE_T_CTL, .flags = flags,
+			      .seq = seq, .len = 16, .from = from, .to = to };
+
+	return ftfw_recv(f, &m);
+}
+
+static void test_paced(void)
+{
+	struct rec r = { .next = 500 };
+	struct ftfw_node o[12];
+	struct ftfw f;
+	int i;
+
+	memset(o, 0, sizeof(o));
+	ftfw_init(&f, &paced_ops, &r, 8, 2, 0);
+	CHECK_EQ(ftfw_bulk_room(&f), 6,
+		 "paced: a bulk may have 3/4 of ResendQueueSize 8 in flight");
+	for (i = 0; i < 4; i++)
+		ftfw_enqueue(&f, &o[i]);
+	ftfw_xmit(&f, 1);
+	CHECK_EQ(ftfw_bulk_room(&f), 2,
+		 "paced: 4 unacknowledged objects leave room for 2");
+	feed_range(&f, WIRE_F_ACK, 100, 500, 501);
+	CHECK_EQ(ftfw_bulk_room(&f), 4, "paced: an ACK of 2 frees room for 2");
+	/* the peer's RESYNC ends the ACK window (2): ACK(100,101) */
+	feed_range(&f, WIRE_F_RESYNC, 101, 0, 0);
+	CHECK(paced_resyncs == 1 && ftfw_acks_held(&f),
+	      "held: RESYNC asks for the answer and holds its ACK back");
+	ftfw_enqueue(&f, &o[4]);
+	r.n = 0;
+	ftfw_xmit(&f, 2);
+	CHECK(r.n == 1 && r.from[0] == 0xdead,
+	      "held: the answer goes out, the ACK of the RESYNC does not");
+	ftfw_enqueue(&f, &o[5]);
+	ftfw_release_acks(&f);
+	ftfw_xmit(&f, 3);
+	CHECK(r.n == 3 && r.from[1] == 0xdead && (r.flags[2] & WIRE_F_ACK) &&
+	      r.from[2] == 100 && r.to[2] == 101 && !ftfw_acks_held(&f),
+	      "held: released after the whole answer: ACK(100,101) follows it");
+	/* rs holds 8: more objects push unacknowledged ones out */
+	r.n = 0;
+	for (i = 6; i < 12; i++)
+		ftfw_enqueue(&f, &o[i]);
+	ftfw_xmit(&f, 4);
+	CHECK(f.st.rs_enospc > 0 && ftfw_bulk_room(&f) == 0,
+	      "gone: rs overflowed (%llu), no bulk room left",
+	      (unsigned long long)f.st.rs_enospc);
+	feed_range(&f, WIRE_F_NACK, 102, r.seq[5], r.seq[5]);
+	CHECK_EQ(paced_gones, 0,
+		 "gone: a NACK of a message still held resends just it");
+	feed_range(&f, WIRE_F_NACK, 103, 502, 503);
+	CHECK_EQ(paced_gones, 1,
+		 "gone: a NACK reaching back to an evicted object resends the table");
+	feed_range(&f, WIRE_F_NACK, 104, 502, 503);
+	CHECK_EQ(paced_gones, 1, "gone: once per eviction, not per NACK");
+	ftfw_fini(&f);
+}
+
 static void test_window(void)
 {
 	struct rec r = { .next = 500 };
@@ -997,6 +1084,7 @@ static void rp_feed(struct rp *r, const struct rp_frame *fr,
 			x++;
 		for (; x < nemsg && emsg[x].type != WIRE_T_CTL; x++)
 			rp_new_obj(r);
+		ftfw_release_acks(&r->f);
 	}
 	ftfw_xmit(&r->f, 0);
 }
@@ -1166,6 +1254,7 @@ int main(void)
 	}
 	test_resync_peer_down();
 	test_overflow();
+	test_paced();
 	test_wrap();
 	test_window();
 	test_window1();
