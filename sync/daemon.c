@@ -205,7 +205,7 @@ int ctd_fork(void (*fn)(void *data), void *data)
 	}
 	children[i] = pid;
 	ctd.children++;
-	return 0;
+	return pid;
 }
 
 void ctd_print_children(struct out *o)

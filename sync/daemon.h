@@ -101,7 +101,7 @@ void ctd_shutdown(void);
 int ctd_notify(const char *state);
 
 /* Run fn in a forked child (dumps to the control socket); the parent
- * counts the child.  0 in the parent, -errno when fork failed. */
+ * counts the child.  Its pid in the parent, -errno when fork failed. */
 int ctd_fork(void (*fn)(void *data), void *data);
 /* -s process: one "PID=<pid> type=any" line per running child. */
 void ctd_print_children(struct out *o);
