@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# conntrackd -c of an external cache big enough for ours to split the
+# commit (a forked child commits one share of the cache on its own
+# socket, sync/commit_split.h): the kernel table it gives, and the
+# client's output, against 1.4.7's -c of the same cache in the same
+# namespace.  A reference 1.4.7 sender A replicates one flow of every kind
+# (conntrack-kinds), an FTP master with its related data flow and an
+# expectation, and FILL plain flows to B.  B runs 1.4.7 first, commits
+# (the ground truth), then ours, which asks A for a resync and commits.
+# Then, ours only: the child stopped mid-commit (a second -c is refused
+# as 1.4.7 refuses it, -s is answered), then killed: the daemon commits
+# the child's share itself, logs an error, counts every flow once and
+# lives on.
+. "$(dirname "$0")/../lib.sh"
+
+FILL=${COMMIT_SPLIT_FILL:-30000}
+SPLIT=2048	# COMMIT_SPLIT_MIN, sync/sync_ctl.c
+DATA=$TOP/tests/data/conntrack-kinds
+OURS=$(ours_path conntrackd)
+CT=$REF_BIN/conntrack
+
+ns_new A; ns_new B
+ns_link "$A" vcsa "$B" vcsb
+ip -n "$A" addr add 10.212.0.1/24 dev vcsa
+ip -n "$B" addr add 10.212.0.2/24 dev vcsb
+# the label extension needs a ruleset using ct label (never matches)
+printf '%s\n' 'table inet h3 {' ' chain c {' \
+	'  type filter hook prerouting priority 0;' \
+	'  meta mark 0x7fffffff ct label set 3' ' }' '}' >"$T_TMP/label.nft"
+for ns in "$A" "$B"; do
+	in_ns "$ns" nft -f "$T_TMP/label.nft" || t_fail "nft ct label ruleset in $ns"
+done
+
+conf() {	# conf NAME LOCAL PEER IF
+	cat >"$T_TMP/$1.conf" <<EOF
+Sync {
+	Mode FTFW {
+	}
+	UDP {
+		IPv4_address $2
+		IPv4_Destination_Address $3
+		Port 3781
+		Interface $4
+		SndSocketBuffer 8388608
+		RcvSocketBuffer 8388608
+	}
+	Options {
+		ExpectationSync On
+	}
+}
+General {
+	HashLimit 262144
+	LogFile $T_TMP/$1.log
+	LockFile $T_TMP/$1.lock
+	UNIX {
+		Path $T_TMP/$1.ctl
+	}
+	NetlinkBufferSize 4194304
+	NetlinkBufferSizeMaxGrowth 16777216
+	Filter From Userspace {
+		Address Ignore {
+			IPv4_address 10.212.0.0/24
+		}
+	}
+}
+EOF
+}
+conf a 10.212.0.1 10.212.0.2 vcsa
+conf b 10.212.0.2 10.212.0.1 vcsb
+waitsock() { for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done; return 1; }
+in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -d
+in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -d
+if ! waitsock "$T_TMP/a.ctl" || ! waitsock "$T_TMP/b.ctl"; then
+	t_fail "1.4.7 pair started"
+fi
+sleep 0.5
+
+ref_create_file "$A" "$DATA/create.args"
+labels_ok=0
+while IFS= read -r line; do
+	case $line in ''|'#'*) continue ;; esac
+	read -r -a args <<<"$line"
+	for try in 1 2 3 4 5 0; do
+		[ $try = 0 ] && { labels_ok=1; break; }
+		t_connlabel_install "$DATA/connlabel.conf"
+		in_ns "$A" "$CT" -I "${args[@]}" >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+done <"$DATA/labels.args"
+"$TOP/tests/bench/gen_flows.sh" "$FILL" >"$T_TMP/fill"
+in_ns "$A" "$CT" -R "$T_TMP/fill" 2>/dev/null
+
+printf '%s\n' 'table inet ftp {' ' ct helper ftp-std { type "ftp" protocol tcp; }' \
+	' chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }' \
+	'}' >"$T_TMP/ftp.nft"
+in_ns "$A" nft -f "$T_TMP/ftp.nft" || t_fail "nft ftp helper in A"
+cat >"$T_TMP/ftp.py" <<'PY'
+import socket, sys, time
+def sock():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return s
+srv = sock(); srv.bind(("127.0.0.1", 21)); srv.listen(4)
+def control(port):
+    c = socket.create_connection(("127.0.0.1", 21)); s, _ = srv.accept()
+    c.sendall(b"USER ftp\r\n"); s.recv(100); s.sendall(b"230 ok\r\n"); c.recv(100)
+    c.sendall(b"PORT 127,0,0,1,%d,%d\r\n" % (port >> 8, port & 255))
+    s.recv(100); s.sendall(b"200 PORT command successful.\r\n"); c.recv(100)
+    return c, s
+keep = [control(40001)]
+ls = sock(); ls.bind(("127.0.0.1", 40001)); ls.listen(1)
+d = sock(); d.bind(("127.0.0.1", 20)); d.connect(("127.0.0.1", 40001))
+keep += [d, ls.accept(), control(40002)]
+print("ready", flush=True)
+time.sleep(float(sys.argv[1]))
+PY
+in_ns "$A" python3 "$T_TMP/ftp.py" 120 >"$T_TMP/ftp.out" 2>&1 &
+FTP=$!
+for _ in $(seq 50); do grep -q ready "$T_TMP/ftp.out" && break; sleep 0.1; done
+
+# ext BIN: how many flows B's external cache holds
+ext() { in_ns "$B" "$1" -C "$T_TMP/b.conf" -e ct | wc -l; }
+# A's internal cache, once it stopped growing
+want=-1
+for _ in $(seq 100); do
+	n=$(in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -i ct | wc -l)
+	[ "$n" = "$want" ] && [ "$n" -gt "$SPLIT" ] && break
+	want=$n
+	sleep 0.5
+done
+# wait_ext BIN: until B holds A's flows (or nothing changes for 3 s)
+wait_ext() {
+	local got last=-1 same_for=0
+	for _ in $(seq 300); do
+		got=$(ext "$1")
+		[ "$got" -ge "$want" ] && break
+		if [ "$got" = "$last" ]; then
+			same_for=$((same_for + 1)); [ $same_for -ge 30 ] && break
+		else same_for=0; fi
+		last=$got
+		sleep 0.1
+	done
+	echo "$got"
+}
+got=$(wait_ext "$REF_BIN/conntrackd")
+if [ "$got" -ge "$want" ] && [ "$want" -gt "$SPLIT" ]; then
+	t_ok "1.4.7 pair: B's external cache holds A's $want flows"
+else
+	t_fail "1.4.7 pair: B's external cache holds A's $want flows" "B: $got"
+fi
+
+# table OUT: B's kernel table without the sync link, timeouts apart (OUT.t:
+# "line<TAB>timeout"), and its expectations in OUT.exp
+table() {
+	t_connlabel_install "$DATA/connlabel.conf"
+	in_ns "$B" "$CT" -L -o extended,labels 2>/dev/null |
+		grep -v 'src=10\.212\.0\.' | sed -E 's/ use=[0-9]+//' |
+		awk '{ t = $5; $5 = "T"; print $0 "\t" t }' | LC_ALL=C sort >"$1.t"
+	cut -f1 "$1.t" >"$1"
+	in_ns "$B" "$CT" -L expect 2>/dev/null | awk '{ $1 = "T"; print }' |
+		LC_ALL=C sort >"$1.exp"
+}
+# commit BIN WHO: B's -c, its output and status in $T_TMP/WHO.cli
+commit() {
+	local rc=0
+	in_ns "$B" "$1" -C "$T_TMP/b.conf" -c >"$T_TMP/$2.cli" 2>&1 || rc=$?
+	echo "exit $rc" >>"$T_TMP/$2.cli"
+}
+counts='(Committed [0-9]+ new [a-z]+|[0-9]+ [a-z]+ can.t be committed)'
+
+commit "$REF_BIN/conntrackd" ref
+table "$T_TMP/ref.tab"
+grep -oE "$counts" "$T_TMP/b.log" >"$T_TMP/ref.counts"
+in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -k
+for _ in $(seq 100); do [ -S "$T_TMP/b.ctl" ] || break; sleep 0.05; done
+in_ns "$B" "$CT" -F >/dev/null 2>&1; in_ns "$B" "$CT" -F expect >/dev/null 2>&1
+rm -f "$T_TMP/b.log" "$T_TMP/b.ctl" "$T_TMP/b.lock"
+
+# ours on B, filled by a resync from A
+in_ns "$B" "$OURS" -C "$T_TMP/b.conf" >"$T_TMP/b.out" 2>&1 &
+BPID=$!
+waitsock "$T_TMP/b.ctl" || t_fail "ours started on B" "$(cat "$T_TMP/b.out")"
+DPID=$(ip netns pids "$B" | head -1)	# the daemon (BPID: the shell of in_ns)
+sleep 1
+in_ns "$B" "$OURS" -C "$T_TMP/b.conf" -n
+got=$(wait_ext "$OURS")
+[ "$got" -ge "$want" ] || t_fail "ours: B's external cache holds A's $want flows after -n" "B: $got"
+commit "$OURS" ours
+table "$T_TMP/ours.tab"
+grep -oE "$counts" "$T_TMP/b.log" >"$T_TMP/ours.counts"
+
+if cmp -s "$T_TMP/ref.cli" "$T_TMP/ours.cli"; then
+	t_ok "-c: the client's output and status are 1.4.7's ($(paste -sd' ' "$T_TMP/ours.cli"))"
+else
+	t_fail "-c: the client's output and status are 1.4.7's" "1.4.7: $(cat "$T_TMP/ref.cli")" \
+		"ours: $(cat "$T_TMP/ours.cli")"
+fi
+if [ -s "$T_TMP/ref.counts" ] && cmp -s "$T_TMP/ref.counts" "$T_TMP/ours.counts"; then
+	t_ok "the same counts as 1.4.7 logs: $(paste -sd, "$T_TMP/ours.counts")"
+else
+	t_fail "the same counts as 1.4.7 logs" "1.4.7: $(paste -sd, "$T_TMP/ref.counts")" \
+		"ours: $(paste -sd, "$T_TMP/ours.counts")"
+fi
+n=$(wc -l <"$T_TMP/ref.tab")
+if [ "$n" -gt "$SPLIT" ] && cmp -s "$T_TMP/ref.tab" "$T_TMP/ours.tab"; then
+	t_ok "the same $n entries as 1.4.7's commit (NAT, zones, marks, labels, status, helper)"
+else
+	t_fail "the same entries as 1.4.7's commit ($n)" \
+		"$(diff -u "$T_TMP/ref.tab" "$T_TMP/ours.tab" | head -30)"
+fi
+if [ -s "$T_TMP/ref.tab.exp" ] && cmp -s "$T_TMP/ref.tab.exp" "$T_TMP/ours.tab.exp"; then
+	t_ok "the same expectations as 1.4.7's commit"
+else
+	t_fail "the same expectations as 1.4.7's commit" \
+		"$(diff -u "$T_TMP/ref.tab.exp" "$T_TMP/ours.tab.exp" | head -10)"
+fi
+if grep -q 'helper=ftp' "$T_TMP/ours.tab" && grep -q 'dport=40001' "$T_TMP/ours.tab" &&
+   { [ "$labels_ok" != 0 ] || grep 'sport=12 dport=22' "$T_TMP/ours.tab" | grep -q 'labels='; }; then
+	t_ok "committed: the FTP master with its helper, the related data flow, the labels"
+else
+	t_fail "committed: the FTP master with its helper, the related data flow, the labels"
+fi
+# Timeouts: both estimate NTA_TIMEOUT - (now - last update); the resync
+# sent the sender's cached NTA_TIMEOUT again, a few seconds apart
+bad=$(paste "$T_TMP/ref.tab.t" "$T_TMP/ours.tab.t" |
+	awk -F'\t' '{ x = $2 - $4; if (x < 0) x = -x; if ($1 != $3 || x > 10) print }')
+if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
+	t_ok "timeouts within 10 s of 1.4.7's"
+else
+	t_fail "timeouts within 10 s of 1.4.7's" "$(echo "$bad" | head -5)"
+fi
+
+# ---- ours only: the child stopped, a -c and -s meanwhile, the child killed
+if t_ours_only "-c with the commit's child stopped, then killed"; then
+	in_ns "$B" "$CT" -F >/dev/null 2>&1; in_ns "$B" "$CT" -F expect >/dev/null 2>&1
+	: >"$T_TMP/b.log"
+	in_ns "$B" "$OURS" -C "$T_TMP/b.conf" -c >"$T_TMP/kill.cli" 2>&1 &
+	CLI=$!
+	child=
+	for _ in $(seq 2000); do
+		child=$(pgrep -P "$DPID" | head -1)
+		[ -n "$child" ] && break
+	done
+	if [ -z "$child" ]; then
+		t_fail "the commit forked a child" "$(cat "$T_TMP/b.log")"
+	else
+		kill -STOP "$child"
+		t_ok "the commit forked a child (stopped)"
+		rc=0; out=$(in_ns "$B" "$OURS" -C "$T_TMP/b.conf" -c 2>&1) || rc=$?
+		if [ "$rc" = 0 ] && [ -z "$out" ] &&
+		   grep -q 'commit already in progress, skipping' "$T_TMP/b.log"; then
+			t_ok "-c while a commit runs: skipped, as 1.4.7 (no output, exit 0)"
+		else
+			t_fail "-c while a commit runs: skipped, as 1.4.7" "exit $rc: $out" \
+				"$(tail -3 "$T_TMP/b.log")"
+		fi
+		if timeout 2 ip netns exec "$B" "$OURS" -C "$T_TMP/b.conf" -s cache |
+			grep -q 'cache:external'; then
+			t_ok "-s answered while the child works"
+		else
+			t_fail "-s answered while the child works"
+		fi
+		kill -KILL "$child"
+	fi
+	rc=0
+	for _ in $(seq 200); do kill -0 "$CLI" 2>/dev/null || break; sleep 0.05; done
+	if kill -0 "$CLI" 2>/dev/null; then
+		t_fail "the client of the commit whose child was killed returns"
+		kill "$CLI"
+	else
+		wait "$CLI" || rc=$?
+		echo "exit $rc" >>"$T_TMP/kill.cli"
+		if cmp -s "$T_TMP/ref.cli" "$T_TMP/kill.cli"; then
+			t_ok "its client returns as 1.4.7's for a commit ($(paste -sd' ' "$T_TMP/kill.cli"))"
+		else
+			t_fail "its client returns as 1.4.7's for a commit" "$(cat "$T_TMP/kill.cli")"
+		fi
+	fi
+	if grep -q '\[ERROR\].*commit: the child .* ended without its report' "$T_TMP/b.log" ||
+	   grep -qi 'error.*commit: the child .* ended without its report' "$T_TMP/b.log"; then
+		t_ok "the lost child is logged as an error"
+	else
+		t_fail "the lost child is logged as an error" "$(tail -5 "$T_TMP/b.log")"
+	fi
+	grep -oE "$counts" "$T_TMP/b.log" >"$T_TMP/kill.counts"
+	if cmp -s "$T_TMP/ref.counts" "$T_TMP/kill.counts"; then
+		t_ok "every flow counted once: $(paste -sd, "$T_TMP/kill.counts")"
+	else
+		t_fail "every flow counted once" "1.4.7: $(paste -sd, "$T_TMP/ref.counts")" \
+			"ours: $(paste -sd, "$T_TMP/kill.counts")"
+	fi
+	table "$T_TMP/kill.tab"
+	if cmp -s "$T_TMP/ref.tab" "$T_TMP/kill.tab" && cmp -s "$T_TMP/ref.tab.exp" "$T_TMP/kill.tab.exp"; then
+		t_ok "the kernel table is whole after the child's death ($n entries)"
+	else
+		t_fail "the kernel table is whole after the child's death" \
+			"$(diff -u "$T_TMP/ref.tab" "$T_TMP/kill.tab" | head -20)"
+	fi
+	if kill -0 "$DPID" 2>/dev/null &&
+	   in_ns "$B" "$OURS" -C "$T_TMP/b.conf" -s cache | grep -q 'cache:external'; then
+		t_ok "the daemon lives on"
+	else
+		t_fail "the daemon lives on" "$(tail -5 "$T_TMP/b.out")"
+	fi
+fi
+kill "$FTP" 2>/dev/null
+in_ns "$B" "$OURS" -C "$T_TMP/b.conf" -k >/dev/null 2>&1
+in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -k >/dev/null 2>&1
+t_done
