@@ -315,6 +315,13 @@ static void lock_release(const char *path)
 	lock_fd = -1;
 }
 
+void ctd_sched_restore(void)
+{
+	const struct conf_general *g = &ctd.conf->general;
+
+	set_scheduler(g->sched_policy, g->sched_priority);
+}
+
 static void scheduler_setup(const struct conf_general *g)
 {
 	if (set_scheduler(g->sched_policy, g->sched_priority) < 0)

@@ -504,10 +504,12 @@ static uint32_t now_s(void)
 	return ctd_now();
 }
 
-/* In the commit's child: no client waits for it. */
+/* In the commit's child: no client waits for it, and it does the
+ * daemon's work at the daemon's priority. */
 static void commit_child(void *arg)
 {
 	(void)arg;
+	ctd_sched_restore();
 	ctl_close_others(-1);
 	if (cm_fd >= 0)
 		close(cm_fd);
