@@ -78,18 +78,7 @@ fi
 sleep 0.5
 
 t_start=$(date +%s)
-ref_create_file "$A" "$DATA/create.args"
-labels_ok=0
-while IFS= read -r line; do
-	case $line in ''|'#'*) continue ;; esac
-	read -r -a args <<<"$line"
-	for try in 1 2 3 4 5 0; do
-		[ $try = 0 ] && { labels_ok=1; break; }
-		t_connlabel_install "$DATA/connlabel.conf"
-		in_ns "$A" "$CT" -I "${args[@]}" >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-done <"$DATA/labels.args"
+commit_kinds "$A"
 "$TOP/tests/bench/gen_flows.sh" "$FILL" >"$T_TMP/fill"
 in_ns "$A" "$CT" -R "$T_TMP/fill" 2>/dev/null
 

@@ -32,6 +32,7 @@ print("ready", flush=True)
 time.sleep(float(sys.argv[1]))
 PY
 	in_ns "$1" python3 "$T_TMP/ftp.py" "$2" >"$T_TMP/ftp.out" 2>&1 &
+	# shellcheck disable=SC2034 # the caller's
 	FTP=$!
 	for _ in $(seq 50); do grep -q ready "$T_TMP/ftp.out" && break; sleep 0.1; done
 }
@@ -48,4 +49,27 @@ commit_same_counts() {
 	else
 		t_fail "$1" "1.4.7: $r" "ours: $o"
 	fi
+}
+
+# commit_kinds NS: one flow of every kind in NS (conntrack-kinds'
+# create.args and labels.args, by the reference conntrack).  Other tests
+# may swap the system's label map meanwhile (it is one global file): each
+# labelled flow gets a few tries with ours put back; labels_ok=1 if one
+# could not be created.
+commit_kinds() {
+	local line try args
+	ref_create_file "$1" "$DATA/create.args"
+	# shellcheck disable=SC2034 # the caller's
+	labels_ok=0
+	while IFS= read -r line; do
+		case $line in ''|'#'*) continue ;; esac
+		read -r -a args <<<"$line"
+		for try in 1 2 3 4 5 0; do
+			# shellcheck disable=SC2034
+			[ $try = 0 ] && { labels_ok=1; break; }
+			t_connlabel_install "$DATA/connlabel.conf"
+			in_ns "$1" "$REF_BIN/conntrack" -I "${args[@]}" >/dev/null 2>&1 && break
+			sleep 0.2
+		done
+	done <"$DATA/labels.args"
 }
