@@ -312,15 +312,17 @@ static void phase_end(struct commit *c)
 	switch (c->phase) {
 	case PH_MASTERS:
 		c->phase = PH_RELATED;
+		c->r.related = c->related;
 		/* a second walk of a big cache costs as much as the first:
 		 * not for nothing */
-		if (c->related)
+		if (c->related && c->o.part != COMMIT_MASTERS)
 			return;
 		/* fall through */
 	case PH_RELATED:
 		c->r.ct.ran = true;
 		c->r.ct.usec = since_usec(&c->t0);
-		phase_begin(c, (c->o.what & COMMIT_EXP) ? PH_EXP : PH_DONE);
+		phase_begin(c, (c->o.what & COMMIT_EXP) &&
+			    c->o.part != COMMIT_MASTERS ? PH_EXP : PH_DONE);
 		return;
 	case PH_EXP:
 		c->r.exp.ran = true;
@@ -462,7 +464,13 @@ struct commit *commit_start(struct nl *nl, const struct commit_src *src,
 	c->o = *o;
 	c->done = done;
 	c->arg = arg;
-	phase_begin(c, (o->what & COMMIT_CT) ? PH_MASTERS : PH_EXP);
+	if (!(o->what & COMMIT_CT))
+		phase_begin(c, PH_EXP);
+	else if (o->part == COMMIT_REST) {
+		phase_begin(c, PH_MASTERS);	/* the clock of the ct part */
+		c->phase = PH_RELATED;
+	} else
+		phase_begin(c, PH_MASTERS);
 	return c;
 }
 

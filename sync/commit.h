@@ -51,8 +51,18 @@ struct commit_src {
 	void (*close)(void *cursor);
 };
 
+/* Which passes over the conntrack cache a commit makes.  A split commit
+ * (commit_split.h) runs the masters pass of one share of the cache in
+ * each of two processes, then the rest over the whole cache. */
+enum commit_part {
+	COMMIT_WHOLE = 0,
+	COMMIT_MASTERS,		/* flows without a master only */
+	COMMIT_REST,		/* the related flows, then expectations */
+};
+
 struct commit_opts {
 	enum commit_what what;
+	enum commit_part part;
 	uint32_t commit_timeout;	/* CommitTimeout; 0 = unset */
 	bool window_tracking;		/* TCPWindowTracking */
 	/* Seconds, the clock of lastupdate; NULL: time(NULL), as 1.4.7. */
@@ -82,6 +92,8 @@ struct commit_result {
 	int err;
 	/* netlink traffic: requests and sendmsg calls */
 	unsigned long msgs, sends;
+	/* COMMIT_MASTERS: related flows seen and left for COMMIT_REST */
+	unsigned long related;
 };
 
 /* Start a commit of what o->what names from src through nl, a netlink

@@ -206,7 +206,7 @@ int ctd_fork(void (*fn)(void *data), void *data)
 	}
 	children[i] = pid;
 	ctd.children++;
-	return 0;
+	return pid;
 }
 
 void ctd_print_children(struct out *o)
@@ -314,6 +314,13 @@ static void lock_release(const char *path)
 	unlink(path);
 	close(lock_fd);
 	lock_fd = -1;
+}
+
+void ctd_sched_restore(void)
+{
+	const struct conf_general *g = &ctd.conf->general;
+
+	set_scheduler(g->sched_policy, g->sched_priority);
 }
 
 static void scheduler_setup(const struct conf_general *g)

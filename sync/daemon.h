@@ -117,8 +117,11 @@ void ctd_shutdown(void);
 int ctd_notify(const char *state);
 
 /* Run fn in a forked child (dumps to the control socket); the parent
- * counts the child.  0 in the parent, -errno when fork failed. */
+ * counts the child.  Its pid in the parent, -errno when fork failed. */
 int ctd_fork(void (*fn)(void *data), void *data);
+/* In a child doing the daemon's own work (a share of a commit): the
+ * daemon's scheduling back (ctd_fork() gives children the default). */
+void ctd_sched_restore(void);
 /* -s process: one "PID=<pid> type=any" line per running child. */
 void ctd_print_children(struct out *o);
 

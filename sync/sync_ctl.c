@@ -15,7 +15,7 @@
 #include "netlink/ct.h"
 #include "netlink/nl.h"
 #include "sync/channels.h"
-#include "sync/commit.h"
+#include "sync/commit_split.h"
 #include "sync/ctl.h"
 #include "sync/evsrc.h"
 #include "sync/log.h"
@@ -344,25 +344,43 @@ static void cancel_purge(void)
 
 /* ---- commit ---------------------------------------------------------- */
 
-static struct commit *cm;
-static struct nl *cm_nl;
+/* Below this many flows a fork costs more than the second core gives. */
+#define COMMIT_SPLIT_MIN	2048
+
+static struct commit_split *cm;
+static struct nl *cm_nl, *cm_child_nl;
 static int cm_fd = -1;
+static struct ctd_fd cm_wait = { .fd = -1 };
+
+/* A share of the conntrack cache: the buckets [lo, hi). */
+struct share {
+	unsigned int lo, hi;
+};
+
+static struct share shares[2];
 
 struct cursor {
 	struct scache *c;
 	uint64_t pos;
 	bool started;
+	unsigned int hi;	/* the walk ends at this bucket; 0: at the end */
 	struct sobj *got;
 };
 
 static void *cur_open(void *arg, enum commit_what kind)
 {
+	const struct share *sh = arg;
 	struct cursor *k = calloc(1, sizeof(*k));
 
-	(void)arg;
 	if (!k)
 		return NULL;
 	k->c = sc.cache[kind == COMMIT_EXP ? SC_EXT_EXP : SC_EXT_CT];
+	if (sh && kind == COMMIT_CT) {
+		/* scache_walk()'s cursor of the first object of bucket lo */
+		k->pos = sh->lo ? (uint64_t)(sh->lo + 1) << 32 : 0;
+		k->started = sh->lo != 0;
+		k->hi = sh->hi;
+	}
 	return k;
 }
 
@@ -371,6 +389,8 @@ static void take(struct sobj *o, void *data)
 	((struct cursor *)data)->got = o;
 }
 
+/* One object (or one empty bucket) a call: the bucket it is in is the
+ * cursor's, so the share's end is seen before walking past it. */
 static struct sobj *cur_next(struct cursor *k)
 {
 	if (!k->c)
@@ -378,6 +398,8 @@ static struct sobj *cur_next(struct cursor *k)
 	k->got = NULL;
 	while (!k->got) {
 		if (k->started && !k->pos)
+			return NULL;
+		if (k->hi && k->pos && (k->pos >> 32) - 1 >= k->hi)
 			return NULL;
 		k->started = true;
 		k->pos = scache_walk(k->c, k->pos, 1, take, k);
@@ -419,24 +441,36 @@ static const struct commit_src cm_src = {
 	.close = cur_close,
 };
 
-static void commit_done(const struct commit_result *r, void *arg)
+static void commit_done(const struct commit_result *r, bool child_lost,
+			void *arg)
 {
 	char buf[128];
 	unsigned int it = 0;
 	const char *l;
 
 	(void)arg;
+	if (child_lost)
+		log_err("commit: the child committing a share of the cache "
+			"ended without its report; the share was committed "
+			"again");
+	if (r->err)
+		log_err("commit: %s", err_str(-r->err));
 	while ((l = commit_log_line(r, &it, buf, sizeof(buf))))
 		log_notice("%s", l);
 }
 
 static void commit_end(void)
 {
-	commit_free(cm);
+	commit_split_free(cm);
 	cm = NULL;
 	if (cm_fd >= 0)
 		close(cm_fd);
 	cm_fd = -1;
+	if (cm_wait.fd >= 0) {
+		ctd_fd_del(&cm_wait);
+		close(cm_wait.fd);
+	}
+	cm_wait.fd = -1;
 }
 
 void sync_commit_step(void)
@@ -444,31 +478,67 @@ void sync_commit_step(void)
 	uint64_t t0 = timer_now_ns();
 
 	while (cm) {
-		if (commit_step(cm, COMMIT_SLICE) == 0)
+		if (commit_split_step(cm, COMMIT_SLICE) == 0)
 			commit_end();
-		else if (timer_now_ns() - t0 >= COMMIT_TURN_NS)
+		else if (commit_split_waiting(cm) ||
+			 timer_now_ns() - t0 >= COMMIT_TURN_NS)
 			break;
 	}
 }
 
 bool sync_commit_busy(void)
 {
-	return cm != NULL;
+	return cm && !commit_split_waiting(cm);
 }
 
 void sync_commit_fini(void)
 {
+	struct nl **n[] = { &cm_nl, &cm_child_nl };
+	unsigned int i;
+
 	commit_end();
-	if (cm_nl) {
-		evsrc_unignore_portid(nl_portid(cm_nl));
-		nl_close(cm_nl);
-		cm_nl = NULL;
+	for (i = 0; i < 2; i++) {
+		if (!*n[i])
+			continue;
+		evsrc_unignore_portid(nl_portid(*n[i]));
+		nl_close(*n[i]);
+		*n[i] = NULL;
 	}
 }
 
 static uint32_t now_s(void)
 {
 	return ctd_now();
+}
+
+/* In the commit's child: no client waits for it, and it does the
+ * daemon's work at the daemon's priority. */
+static void commit_child(void *arg)
+{
+	(void)arg;
+	ctd_sched_restore();
+	ctl_close_others(-1);
+	if (cm_fd >= 0)
+		close(cm_fd);
+}
+
+static void on_cm_wait(struct ctd_fd *f, uint32_t events)
+{
+	(void)f;
+	(void)events;
+	sync_core_kick();	/* the child reported, or ended */
+}
+
+/* One socket each for the daemon's life: the events of a commit arrive
+ * after it ended, and must still be known as ours. */
+static struct nl *commit_nl(struct nl **n)
+{
+	if (!*n) {
+		*n = nl_open(NETLINK_NETFILTER, 0);
+		if (*n)
+			evsrc_ignore_portid(nl_portid(*n), false);
+	}
+	return *n;
 }
 
 static void commit(int fd, enum commit_what what)
@@ -479,6 +549,13 @@ static void commit(int fd, enum commit_what what)
 		.window_tracking = sc.cs->tcp_window_tracking,
 		.now = now_s,
 	};
+	struct commit_src part[2] = { cm_src, cm_src };
+	struct commit_split_how how = {
+		.whole = &cm_src,
+		.spawn = ctd_fork,
+		.in_child = commit_child,
+	};
+	unsigned int hs = ctd.conf->general.hashsize;
 
 	if (!sc.cache[SC_EXT_CT])
 		return;		/* DisableExternalCache: a no-op */
@@ -496,24 +573,36 @@ static void commit(int fd, enum commit_what what)
 		co.what &= ~COMMIT_EXP;
 	if (!co.what)
 		return;
-	/* one socket for the daemon's life: the events of a commit arrive
-	 * after it ended, and must still be known as ours */
-	if (!cm_nl) {
-		cm_nl = nl_open(NETLINK_NETFILTER, 0);
-		if (!cm_nl) {
-			log_err("commit: %s", err_str(errno));
-			return;
-		}
-		evsrc_ignore_portid(nl_portid(cm_nl), false);
+	if (!commit_nl(&cm_nl)) {
+		log_err("commit: %s", err_str(errno));
+		return;
 	}
-	cm = commit_start(cm_nl, &cm_src, &co, commit_done, NULL);
+	if ((co.what & COMMIT_CT) && hs > 1 &&
+	    scache_count(sc.cache[SC_EXT_CT]) >= COMMIT_SPLIT_MIN &&
+	    commit_nl(&cm_child_nl)) {
+		shares[0] = (struct share){ 0, hs / 2 };
+		shares[1] = (struct share){ hs / 2, 0 };
+		part[0].arg = &shares[0];
+		part[1].arg = &shares[1];
+		how.share = part;
+		how.child_nl = cm_child_nl;
+	}
+	/* the client waits for the end: its connection stays open */
+	cm_fd = dup(fd);
+	cm = commit_split_start(cm_nl, &how, &co, commit_done, NULL);
 	if (!cm) {
 		log_err("commit: %s", err_str(errno));
 		commit_end();
 		return;
 	}
-	/* the client waits for the end: its connection stays open */
-	cm_fd = dup(fd);
+	if (commit_split_fd(cm) >= 0) {
+		cm_wait.fd = dup(commit_split_fd(cm));
+		cm_wait.fn = on_cm_wait;
+		if (cm_wait.fd >= 0 && ctd_fd_add(&cm_wait) < 0) {
+			close(cm_wait.fd);
+			cm_wait.fd = -1;
+		}
+	}
 	sync_core_kick();
 }
 

@@ -2,13 +2,18 @@
  * (pure), then commits against the kernel in a private network namespace:
  * flows land with their reply tuple, timeout and mark; EEXIST is deleted
  * and retried; a failing flow is counted and the rest committed; related
- * flows after their masters; a step never takes more than its budget. */
+ * flows after their masters; a step never takes more than its budget;
+ * a split commit (commit_split.h) counts as one, with a child that
+ * reports, that dies before it does, or that cannot be had. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
@@ -17,6 +22,7 @@
 #include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/commit.h"
+#include "sync/commit_split.h"
 #include "t.h"
 
 static const struct commit_opts plain = { .what = COMMIT_CT };
@@ -173,7 +179,7 @@ struct arr {
 
 struct cur {
 	struct arr *a;
-	size_t i;
+	size_t i, end;
 };
 
 static void *arr_open(void *arg, enum commit_what kind)
@@ -183,6 +189,23 @@ static void *arr_open(void *arg, enum commit_what kind)
 	(void)kind;
 	c->a = arg;
 	c->a->opens++;
+	c->end = c->a->n;
+	return c;
+}
+
+/* A share of an array's flows: [lo, hi). */
+struct part {
+	struct arr *a;
+	size_t lo, hi;
+};
+
+static void *part_open(void *arg, enum commit_what kind)
+{
+	const struct part *p = arg;
+	struct cur *c = arr_open(p->a, kind);
+
+	c->i = p->lo;
+	c->end = p->hi;
 	return c;
 }
 
@@ -192,7 +215,7 @@ static int arr_next(void *cursor, struct ct *out, uint32_t *lu)
 
 	if ((int)c->i == c->a->fail_at)
 		return -EIO;
-	if (c->i >= c->a->n)
+	if (c->i >= c->end)
 		return 0;
 	c->a->in_step++;
 	*out = c->a->v[c->i++];
@@ -473,6 +496,137 @@ static void test_budget(struct nl *nl, struct nl *q)
 	free(a.v);
 }
 
+/* ---- a split commit ------------------------------------------------------ */
+
+static int spawn_fork(void (*fn)(void *data), void *data)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn(data);
+		_exit(0);
+	}
+	return pid < 0 ? -errno : pid;
+}
+
+/* a child that dies before it reports */
+static int spawn_die(void (*fn)(void *data), void *data)
+{
+	pid_t pid = fork();
+
+	(void)fn;
+	(void)data;
+	if (pid == 0) {
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	return pid < 0 ? -errno : pid;
+}
+
+static int spawn_none(void (*fn)(void *data), void *data)
+{
+	(void)fn;
+	(void)data;
+	return -EAGAIN;
+}
+
+static bool split_lost;
+
+static void on_split_done(const struct commit_result *r, bool child_lost,
+			  void *arg)
+{
+	(void)arg;
+	res = *r;
+	split_lost = child_lost;
+	dones++;
+}
+
+static void run_split(struct nl *nl, struct nl *cnl, struct arr *a,
+		      int (*spawn)(void (*fn)(void *data), void *data))
+{
+	struct part parts[2] = { { a, 0, a->n / 2 }, { a, a->n / 2, a->n } };
+	struct commit_src whole = { a, arr_open, arr_next, arr_next_exp,
+				    arr_close };
+	struct commit_src share[2] = { whole, whole };
+	struct commit_split_how how = { &whole, share, cnl, spawn, NULL };
+	struct commit_split *s;
+
+	share[0].arg = &parts[0];
+	share[0].open = part_open;
+	share[1].arg = &parts[1];
+	share[1].open = part_open;
+	memset(&res, 0, sizeof(res));
+	dones = 0;
+	split_lost = false;
+	s = commit_split_start(nl, &how, &plain, on_split_done, NULL);
+	if (!s)
+		return;
+	while (commit_split_step(s, 64)) {
+		if (commit_split_waiting(s)) {
+			struct pollfd p = { commit_split_fd(s), POLLIN, 0 };
+
+			poll(&p, 1, 5000);
+		}
+	}
+	commit_split_free(s);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void test_split(struct nl *nl, struct nl *q)
+{
+	const size_t N = 6000;
+	struct arr a = { calloc(N, sizeof(struct ct)), N, NULL, 0, 0, 0, 0, -1 };
+	struct nl *cnl = nl_open(NETLINK_NETFILTER, 0);
+	uint32_t n0 = 0, n1 = 0;
+	struct ct got;
+	size_t i;
+
+	if (!a.v || !cnl) {
+		CHECK(0, "split: setup");
+		free(a.v);
+		nl_close(cnl);
+		return;
+	}
+	for (i = 0; i < N; i++) {
+		char src[32];
+
+		snprintf(src, sizeof(src), "172.16.%zu.%zu", i / 256, i % 256);
+		v4_flow(&a.v[i], i % 2 ? IPPROTO_TCP : IPPROTO_UDP, src,
+			"192.168.1.1", (uint16_t)(1024 + i), 443);
+	}
+	/* a related flow in the child's share, its master in the daemon's */
+	a.v[0].master = a.v[N - 1].orig;
+	ct_set(&a.v[0], CT_A_MASTER);
+	ct_nl_count(q, &n0, NULL);
+	run_split(nl, cnl, &a, spawn_fork);
+	ct_nl_count(q, &n1, NULL);
+	CHECK(dones == 1 && !split_lost && res.ct.ran && res.ct.ok == N &&
+	      res.ct.fail == 0 && !res.err,
+	      "split: one commit's counts, the child's report in (ok %u fail %u lost %d)",
+	      res.ct.ok, res.ct.fail, split_lost);
+	CHECK_EQ(n1 - n0, N, "split: the kernel holds every flow");
+	CHECK(lookup(q, &a.v[0], &got) == 1 && ct_has(&got, CT_A_MASTER),
+	      "split: the related flow after both shares, with its master");
+
+	/* the child dies before it reports: its share is done here (the
+	 * flows are there already: EEXIST, replaced) */
+	run_split(nl, cnl, &a, spawn_die);
+	ct_nl_count(q, &n1, NULL);
+	CHECK(dones == 1 && split_lost && res.ct.ok == N && res.ct.fail == 0,
+	      "split: a lost child's share committed again, counted once (ok %u fail %u lost %d)",
+	      res.ct.ok, res.ct.fail, split_lost);
+	CHECK_EQ(n1 - n0, N, "split: still every flow once in the kernel");
+
+	/* no child to be had: the plain engine */
+	run_split(nl, cnl, &a, spawn_none);
+	CHECK(dones == 1 && !split_lost && res.ct.ok == N && res.ct.fail == 0,
+	      "split: without a child, all of it here (ok %u fail %u)",
+	      res.ct.ok, res.ct.fail);
+	nl_close(cnl);
+	free(a.v);
+}
+
 int main(void)
 {
 	struct nl *nl, *q;
@@ -492,6 +646,7 @@ int main(void)
 		test_kernel(nl, q);
 		test_expect(nl, q);
 		test_budget(nl, q);
+		test_split(nl, q);
 	}
 	nl_close(nl);
 	nl_close(q);

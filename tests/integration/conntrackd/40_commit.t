@@ -11,6 +11,8 @@
 # few seconds, and the counts the same as B logs.  Our code only:
 # skipped under TEST_REF=1 (the reference has no commit_tool).
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/commit_lib.sh"
 
 if ! t_ours_only "commit engine against 1.4.7's -c (commit_tool)"; then
 	t_done
@@ -82,53 +84,10 @@ for _ in $(seq 100); do
 done
 sleep 0.5
 
-ref_create_file "$A" "$DATA/create.args"
-# Other tests may swap the system's label map meanwhile (it is one global
-# file): each labelled flow gets a few tries with ours put back.
-labels_ok=0
-while IFS= read -r line; do
-	case $line in ''|'#'*) continue ;; esac
-	read -r -a args <<<"$line"
-	for try in 1 2 3 4 5 0; do
-		[ $try = 0 ] && { labels_ok=1; break; }
-		t_connlabel_install "$DATA/connlabel.conf"
-		in_ns "$A" "$REF_BIN/conntrack" -I "${args[@]}" >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-done <"$DATA/labels.args"
+commit_kinds "$A"
 [ $labels_ok = 0 ] || t_fail "A: the labelled flows created (label map kept changing)"
 
-# FTP through A's ftp helper on its loopback: one control connection whose
-# PORT was followed by the data connection (a related flow with its
-# master), one whose PORT left an expectation waiting.
-printf '%s\n' 'table inet ftp {' ' ct helper ftp-std { type "ftp" protocol tcp; }' \
-	' chain out { type filter hook output priority 0; tcp dport 21 ct helper set "ftp-std"; }' \
-	'}' >"$T_TMP/ftp.nft"
-in_ns "$A" nft -f "$T_TMP/ftp.nft" || t_fail "nft ftp helper in A"
-cat >"$T_TMP/ftp.py" <<'PY'
-import socket, sys, time
-def sock():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    return s
-srv = sock(); srv.bind(("127.0.0.1", 21)); srv.listen(4)
-def control(port):
-    c = socket.create_connection(("127.0.0.1", 21)); s, _ = srv.accept()
-    # the helper reads a command only after a line it has seen end
-    c.sendall(b"USER ftp\r\n"); s.recv(100); s.sendall(b"230 ok\r\n"); c.recv(100)
-    c.sendall(b"PORT 127,0,0,1,%d,%d\r\n" % (port >> 8, port & 255))
-    s.recv(100); s.sendall(b"200 PORT command successful.\r\n"); c.recv(100)
-    return c, s
-keep = [control(40001)]
-ls = sock(); ls.bind(("127.0.0.1", 40001)); ls.listen(1)
-d = sock(); d.bind(("127.0.0.1", 20)); d.connect(("127.0.0.1", 40001))
-keep += [d, ls.accept(), control(40002)]
-print("ready", flush=True)
-time.sleep(float(sys.argv[1]))
-PY
-in_ns "$A" python3 "$T_TMP/ftp.py" 30 >"$T_TMP/ftp.out" 2>&1 &
-FTP=$!
-for _ in $(seq 50); do grep -q ready "$T_TMP/ftp.out" && break; sleep 0.1; done
+commit_ftp "$A" 30
 if [ "$(in_ns "$A" "$REF_BIN/conntrack" -L expect 2>/dev/null | grep -c 'dport=40002')" = 1 ]; then
 	t_ok "A: an FTP expectation and a related data flow"
 else
@@ -174,16 +133,7 @@ in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -k
 tshark -r "$T_TMP/sync.pcap" -T fields -e frame.time_epoch -e udp.payload \
 	2>/dev/null >"$T_TMP/sync.hex"
 in_ns "$C" "$TOOL" wire <"$T_TMP/sync.hex" >"$T_TMP/ours.log" 2>&1
-# "Committed N new entries", "N entries can't be committed"
-counts='(Committed [0-9]+ new [a-z]+|[0-9]+ [a-z]+ can.t be committed)'
-grep -oE "$counts" "$T_TMP/b.log" >"$T_TMP/ref.counts"
-grep -oE "$counts" "$T_TMP/ours.log" >"$T_TMP/ours.counts"
-if [ -s "$T_TMP/ref.counts" ] && cmp -s "$T_TMP/ref.counts" "$T_TMP/ours.counts"; then
-	t_ok "the same counts as 1.4.7 logs: $(paste -sd, "$T_TMP/ours.counts")"
-else
-	t_fail "the same counts as 1.4.7 logs" "1.4.7: $(paste -sd, "$T_TMP/ref.counts")" \
-		"ours: $(paste -sd, "$T_TMP/ours.counts")" "$(head -20 "$T_TMP/ours.log")"
-fi
+commit_same_counts "the same counts as 1.4.7 logs" "$T_TMP/b.log" "$T_TMP/ours.log"
 
 # table NS OUT: the kernel table without the sync link, timeouts apart:
 # OUT has "line-with-T", OUT.t has "line-with-T<TAB>timeout".
