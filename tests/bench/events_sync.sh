@@ -18,7 +18,9 @@
 # rate, in events per second (2R).  Two rounds in ABBA order (ours first,
 # then 1.4.7 first); reported: each round's rates, the lower of the two per
 # implementation, and the ratio ours / 1.4.7.  Every trial is printed with
-# its reason when it failed.  Run it under the bench lock:
+# its reason when it failed.  EVSYNC_PERF=DIR records `perf record -g` of
+# A's daemon during each trial's churn (DIR/WHO-RATE.data; the rates then
+# include perf's cost).  Run it under the bench lock:
 #	flock /work/bench.lock tests/bench/events_sync.sh
 SECS=${EVSYNC_SECS:-4}
 WAIT=${EVSYNC_WAIT:-15}
@@ -42,14 +44,17 @@ overruns() {
 # returns 0 when it passed
 trial() {
 	local who=$1 bin=$2 rate=$3 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
-	local pa pb g made gone errs secs late kern ext int ovr why= t0
+	local pa pb g made gone errs secs late kern ext int ovr t0 why="" pp=""
 	nets || return 2
 	conf "$ca" a 3790 $((RMAX * 3)) "$NLBUF" 262144
 	conf "$cb" b 3790 $((RMAX * 3)) "$NLBUF" 262144
 	start "$B" "$bin" "$cb" || return 2; pb=$pid
 	start "$A" "$bin" "$ca" || return 2; pa=$pid
 	sleep 1
+	[ -n "${EVSYNC_PERF:-}" ] && mkdir -p "$EVSYNC_PERF" &&
+		{ perf record -q -g -o "$EVSYNC_PERF/$who-$rate.data" -p "$pa" 2>/dev/null & pp=$!; sleep 0.5; }
 	g=$(ip netns exec "$A" chrt -r 99 "$TMP/ctgen" "$rate" "$SECS" 1)
+	[ -n "$pp" ] && { kill -INT "$pp"; wait "$pp" 2>/dev/null; }
 	read -r made gone errs secs late <<<"$g"
 	t0=$SECONDS
 	while :; do
@@ -74,13 +79,13 @@ trial() {
 
 # search WHO BIN: the highest rate that passes, into $best
 search() {
-	local r=$R0 ok=0 bad=0 i m
+	local r=$R0 ok=0 bad=0 m
 	while [ "$r" -le "$RMAX" ]; do
 		if trial "$1" "$2" "$r"; then ok=$r; else bad=$r; break; fi
 		r=$(awk -v r="$r" -v s="$STEP" 'BEGIN { printf "%d", r * s }')
 	done
 	if [ "$bad" != 0 ] && [ "$ok" != 0 ]; then
-		for i in 1 2; do
+		for _ in 1 2; do
 			m=$(((ok + bad) / 2))
 			if trial "$1" "$2" "$m"; then ok=$m; else bad=$m; fi
 		done
