@@ -5,26 +5,32 @@
 # NetlinkBufferSize (EVSYNC_NLBUF, default 2 MiB, doubled by the kernel) and
 # NetlinkBufferSizeMaxGrowth (16 MiB).  A trial at rate R: fresh namespaces
 # and daemons; ctgen (tests/bench/ctgen.c) creates R flows a second in A
-# for EVSYNC_SECS seconds (default 4), each destroyed 1 s after it was made
+# for EVSYNC_SECS seconds (default 3), each destroyed 1 s after it was made
 # (2R events a second once the first second has passed), at SCHED_RR 99 as
 # the daemons run.  It passes when
-#   - ctgen offered the rate (never more than 50 ms behind its schedule),
+#   - ctgen offered the rate: all its flows made and destroyed on time (it
+#     may fall behind its 1 ms schedule when another task holds the CPU,
+#     shown as "behind"; it then catches up at once, a burst, which is no
+#     easier for the daemons),
 #   - A's daemon saw no overrun (`-s runtime`: netlink overrun 0), and
 #   - within EVSYNC_WAIT s (default 15) of the end, B's external cache holds
 #     exactly the flows A's kernel holds (nothing missing, nothing stale).
-# For each implementation the rate is raised by EVSYNC_STEP (x1.5) from
-# EVSYNC_R0 (20000) to the first failure, then bisected twice between the
-# last pass and that failure; the highest rate that passed is its sustained
-# rate, in events per second (2R).  Two rounds in ABBA order (ours first,
+# A rate that fails is tried once more (EVSYNC_TRIES, default 2: this
+# machine is shared, a stall elsewhere can cause an overrun): it passes if
+# either run does.  For each implementation the rate is raised by
+# EVSYNC_STEP (x1.5) from EVSYNC_R0 (40000) to the first failure, then
+# bisected twice between the last pass and that failure; the highest rate
+# that passed is its sustained rate, in events per second (2R).  Two rounds in ABBA order (ours first,
 # then 1.4.7 first); reported: each round's rates, the lower of the two per
 # implementation, and the ratio ours / 1.4.7.  Every trial is printed with
 # its reason when it failed.  EVSYNC_PERF=DIR records `perf record -g` of
 # A's daemon during each trial's churn (DIR/WHO-RATE.data; the rates then
 # include perf's cost).  Run it under the bench lock:
 #	flock /work/bench.lock tests/bench/events_sync.sh
-SECS=${EVSYNC_SECS:-4}
+SECS=${EVSYNC_SECS:-3}
 WAIT=${EVSYNC_WAIT:-15}
-R0=${EVSYNC_R0:-20000}
+R0=${EVSYNC_R0:-40000}
+TRIES=${EVSYNC_TRIES:-2}
 RMAX=${EVSYNC_RMAX:-400000}
 STEP=${EVSYNC_STEP:-1.5}
 NLBUF=${EVSYNC_NLBUF:-2097152}
@@ -66,28 +72,42 @@ trial() {
 	done
 	int=$(cache_n "$A" "$bin" "$ca" internal)
 	ovr=$(overruns "$A" "$bin" "$ca")
-	awk -v l="$late" 'BEGIN { exit !(l > 50) }' && why="$why not offered (${late} ms behind);"
+	if awk -v s="$secs" -v w="$SECS" 'BEGIN { exit !(s > w + 0.05) }' ||
+	   [ "$made" != $((rate * SECS)) ] || [ "$gone" != $((rate * (SECS - 1))) ]; then
+		why="$why not offered (ended at ${secs} s);"
+	fi
 	[ "$errs" = 0 ] || why="$why $errs generator errors;"
 	[ "${ovr:-x}" = 0 ] || why="$why ${ovr:-?} overruns;"
 	[ "${ext:-x}" = "$kern" ] || why="$why B holds ${ext:-?} of $kern;"
 	stop "$A" "$bin" "$ca" "$pa"
 	stop "$B" "$bin" "$cb" "$pb"
-	printf '  %-6s R=%-7d %s events/s offered: made %s destroyed %s in %ss, kernel %s, A int %s, B ext %s: %s\n' \
-		"$who" "$rate" $((rate * 2)) "$made" "$gone" "$secs" "$kern" "$int" "$ext" "${why:-pass}"
+	printf '  %-4s R=%-6d %6d ev/s: made %s destroyed %s in %ss (%s ms behind at worst), kernel %s, A int %s, B ext %s: %s\n' \
+		"$who" "$rate" $((rate * 2)) "$made" "$gone" "$secs" "$late" "$kern" "$int" "$ext" "${why:-pass}"
 	[ -z "$why" ]
+}
+
+# tries WHO BIN RATE: up to TRIES trials, 0 at the first pass
+tries() {
+	local t
+	for t in $(seq "$TRIES"); do
+		trial "$@" && return 0
+		[ $? = 2 ] && return 2
+		[ "$t" -lt "$TRIES" ] && echo "    (again)"
+	done
+	return 1
 }
 
 # search WHO BIN: the highest rate that passes, into $best
 search() {
 	local r=$R0 ok=0 bad=0 m
 	while [ "$r" -le "$RMAX" ]; do
-		if trial "$1" "$2" "$r"; then ok=$r; else bad=$r; break; fi
+		if tries "$1" "$2" "$r"; then ok=$r; else bad=$r; break; fi
 		r=$(awk -v r="$r" -v s="$STEP" 'BEGIN { printf "%d", r * s }')
 	done
 	if [ "$bad" != 0 ] && [ "$ok" != 0 ]; then
 		for _ in 1 2; do
 			m=$(((ok + bad) / 2))
-			if trial "$1" "$2" "$m"; then ok=$m; else bad=$m; fi
+			if tries "$1" "$2" "$m"; then ok=$m; else bad=$m; fi
 		done
 	fi
 	best=$ok
