@@ -2,8 +2,11 @@
 # events_sync.sh: the events per second the sender sustains with sync on,
 # without overrun (issue 13, target >= 2x 1.4.7).  Two namespaces A and B,
 # FT-FW/UDP from A to B (sync_pair.sh), both pairs with the same
-# NetlinkBufferSize (EVSYNC_NLBUF, default 2 MiB, doubled by the kernel) and
-# NetlinkBufferSizeMaxGrowth (16 MiB).  A trial at rate R: fresh namespaces
+# NetlinkBufferSize and NetlinkBufferSizeMaxGrowth (EVSYNC_NLBUF, default
+# 16 MiB: with 2 MiB, about 8 ms of events at 200,000/s, either daemon
+# overran whenever another task of this shared machine held the CPU that
+# long, and the rates measured were the machine's stalls, 0.8-2x apart
+# from one round to the next).  A trial at rate R: fresh namespaces
 # and daemons; ctgen (tests/bench/ctgen.c) creates R flows a second in A
 # for EVSYNC_SECS seconds (default 3), each destroyed 1 s after it was made
 # (2R events a second once the first second has passed), at SCHED_RR 99 as
@@ -15,7 +18,8 @@
 #   - A's daemon saw no overrun (`-s runtime`: netlink overrun 0), and
 #   - within EVSYNC_WAIT s (default 15) of the end, B's external cache holds
 #     exactly the flows A's kernel holds (nothing missing, nothing stale).
-# A rate that fails is tried once more (EVSYNC_TRIES, default 2: this
+# Each trial prints the CPU seconds A's and B's daemons used during the
+# churn.  A rate that fails is tried once more (EVSYNC_TRIES, default 2: this
 # machine is shared, a stall elsewhere can cause an overrun): it passes if
 # either run does.  For each implementation the rate is raised by
 # EVSYNC_STEP (x1.5) from EVSYNC_R0 (40000) to the first failure, then
@@ -33,12 +37,13 @@ R0=${EVSYNC_R0:-40000}
 TRIES=${EVSYNC_TRIES:-2}
 RMAX=${EVSYNC_RMAX:-400000}
 STEP=${EVSYNC_STEP:-1.5}
-NLBUF=${EVSYNC_NLBUF:-2097152}
+NLBUF=${EVSYNC_NLBUF:-16777216}
 ROUNDS=${EVSYNC_ROUNDS:-2}
 TAG=evs NET=10.216.0 MAXFLOWS=$((RMAX * 2 + 100000))
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/sync_pair.sh"
 cc -O2 -o "$TMP/ctgen" "$TOP/tests/bench/ctgen.c" || exit 1
+HZ=$(getconf CLK_TCK)
 
 # overruns NS BIN CONF: A's "netlink overrun" counter
 overruns() {
@@ -50,7 +55,7 @@ overruns() {
 # returns 0 when it passed
 trial() {
 	local who=$1 bin=$2 rate=$3 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
-	local pa pb g made gone errs secs late kern ext int ovr t0 why="" pp=""
+	local pa pb g made gone errs secs late kern ext int ovr t0 why="" pp="" ca0 cb0
 	nets || return 2
 	conf "$ca" a 3790 $((RMAX * 3)) "$NLBUF" 262144
 	conf "$cb" b 3790 $((RMAX * 3)) "$NLBUF" 262144
@@ -59,7 +64,10 @@ trial() {
 	sleep 1
 	[ -n "${EVSYNC_PERF:-}" ] && mkdir -p "$EVSYNC_PERF" &&
 		{ perf record -q -g -o "$EVSYNC_PERF/$who-$rate.data" -p "$pa" 2>/dev/null & pp=$!; sleep 0.5; }
+	ca0=$(ticks "$pa"); cb0=$(ticks "$pb")
 	g=$(ip netns exec "$A" chrt -r 99 "$TMP/ctgen" "$rate" "$SECS" 1)
+	ca0=$(awk -v a="$ca0" -v b="$(ticks "$pa")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
+	cb0=$(awk -v a="$cb0" -v b="$(ticks "$pb")" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
 	[ -n "$pp" ] && { kill -INT "$pp"; wait "$pp" 2>/dev/null; }
 	read -r made gone errs secs late <<<"$g"
 	t0=$SECONDS
@@ -81,8 +89,8 @@ trial() {
 	[ "${ext:-x}" = "$kern" ] || why="$why B holds ${ext:-?} of $kern;"
 	stop "$A" "$bin" "$ca" "$pa"
 	stop "$B" "$bin" "$cb" "$pb"
-	printf '  %-4s R=%-6d %6d ev/s: made %s destroyed %s in %ss (%s ms behind at worst), kernel %s, A int %s, B ext %s: %s\n' \
-		"$who" "$rate" $((rate * 2)) "$made" "$gone" "$secs" "$late" "$kern" "$int" "$ext" "${why:-pass}"
+	printf '  %-4s R=%-6d %6d ev/s: %s+%s flows in %ss (%s ms late at worst), CPU s A %s B %s; kernel %s, A int %s, B ext %s: %s\n' \
+		"$who" "$rate" $((rate * 2)) "$made" "$gone" "$secs" "$late" "$ca0" "$cb0" "$kern" "$int" "$ext" "${why:-pass}"
 	[ -z "$why" ]
 }
 
