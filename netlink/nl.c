@@ -433,48 +433,42 @@ void nl_set_event_batch(struct nl *nl, bool on)
 
 /* NL_EV_SLOTS datagrams in one recvmmsg(), each in its slice of rx: the
  * kernel sends one event per datagram, and the syscall costs as much as
- * the copy of a small event. */
+ * the copy of a small event.  Only foreign datagrams: 0 messages. */
 static int recv_batch(struct nl *nl, nl_msg_cb cb, void *data)
 {
 	struct sockaddr_nl sa[NL_EV_SLOTS];
 	struct iovec iov[NL_EV_SLOTS];
-	struct mmsghdr mh[NL_EV_SLOTS];
-	int n, i, count = 0, cut = 0, kernel = 0;
+	struct mmsghdr mh[NL_EV_SLOTS] = { 0 };
+	int n, i, count = 0, cut = 0;
 
-	/* only foreign datagrams: as nl_recv_kernel(), read on */
-	while (!kernel) {
-		memset(mh, 0, sizeof(mh));
-		for (i = 0; i < NL_EV_SLOTS; i++) {
-			iov[i].iov_base = nl->rx + i * NL_EV_SLOT;
-			iov[i].iov_len = NL_EV_SLOT;
-			mh[i].msg_hdr.msg_name = &sa[i];
-			mh[i].msg_hdr.msg_namelen = sizeof(sa[i]);
-			mh[i].msg_hdr.msg_iov = &iov[i];
-			mh[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(nl_fd(nl), mh, NL_EV_SLOTS, MSG_WAITFORONE, NULL);
-		if (n < 0)
-			return -errno;
-		for (i = 0; i < n; i++) {
-			int r;
+	for (i = 0; i < NL_EV_SLOTS; i++) {
+		iov[i].iov_base = nl->rx + i * NL_EV_SLOT;
+		iov[i].iov_len = NL_EV_SLOT;
+		mh[i].msg_hdr.msg_name = &sa[i];
+		mh[i].msg_hdr.msg_namelen = sizeof(sa[i]);
+		mh[i].msg_hdr.msg_iov = &iov[i];
+		mh[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(nl_fd(nl), mh, NL_EV_SLOTS, MSG_WAITFORONE, NULL);
+	if (n < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		int r;
 
-			if (mh[i].msg_hdr.msg_namelen != sizeof(sa[i]) ||
-			    sa[i].nl_family != AF_NETLINK || sa[i].nl_pid) {
-				nl->st.foreign++;
-				continue;
-			}
-			kernel = 1;
-			if (mh[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				nl->st.truncated++;
-				cut = 1;
-				continue;
-			}
-			r = dispatch(iov[i].iov_base, (int)mh[i].msg_len, cb,
-				     data);
-			if (r < 0)
-				return r;
-			count += r;
+		if (mh[i].msg_hdr.msg_namelen != sizeof(sa[i]) ||
+		    sa[i].nl_family != AF_NETLINK || sa[i].nl_pid) {
+			nl->st.foreign++;
+			continue;
 		}
+		if (mh[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			nl->st.truncated++;
+			cut = 1;
+			continue;
+		}
+		r = dispatch(iov[i].iov_base, (int)mh[i].msg_len, cb, data);
+		if (r < 0)
+			return r;
+		count += r;
 	}
 	return cut ? -EMSGSIZE : count;
 }
