@@ -62,12 +62,19 @@ int nl_dump_step(struct nl *nl, unsigned int max, nl_msg_cb cb, void *data,
 		 unsigned int *nread);
 bool nl_dump_active(const struct nl *nl);
 
-/* Receive and dispatch one datagram of a subscribed (event) socket.
+/* Receive and dispatch one datagram of a subscribed (event) socket (up to
+ * NL_EV_SLOTS of them after nl_set_event_batch()).
  * Returns the number of messages handled, or -errno (-ENOBUFS on overrun,
  * -EAGAIN on a non-blocking socket with nothing queued, -EMSGSIZE for a
  * datagram too large, which is dropped).  Datagrams not from the kernel
  * are dropped and counted (nl_rx_stats()). */
 int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data);
+/* Read up to NL_EV_SLOTS datagrams per nl_recv_events() call, each of at
+ * most NL_EV_SLOT bytes (conntrack and expectation events are far
+ * smaller; a longer one is dropped and counted truncated, -EMSGSIZE). */
+#define NL_EV_SLOTS	8
+#define NL_EV_SLOT	(NL_RCVBUF_SIZE / NL_EV_SLOTS)
+void nl_set_event_batch(struct nl *nl, bool on);
 
 /* Receive one datagram the kernel sent: its length, or -errno; -EMSGSIZE
  * when it was larger than len (it is consumed and must not be parsed).

@@ -18,7 +18,9 @@ struct sobj {
 	uint32_t created;
 	uint32_t updated;
 	uint32_t gen;		/* sweep generation */
-	uint32_t refs:15;
+	uint32_t refs:7;
+	uint32_t tag:8;		/* low bits of the key's hash: a chain walk
+				 * decodes only the keys that may match */
 	uint32_t state:2;	/* enum sobj_state */
 	uint32_t kind:1;	/* enum sobj_kind */
 	uint32_t hashed:1;
@@ -42,7 +44,7 @@ _Static_assert(HDR_LEN == 24, "object header layout");
 _Static_assert(HDR_LEN + SOBJ_EXT_MAX + sizeof(void *) <= SLAB_MAX,
 	       "every conntrack object fits a slab class");
 _Static_assert(CTPACK_MAX <= UINT16_MAX, "struct ool length");
-#define REFS_MAX	((1u << 15) - 1)
+#define REFS_MAX	((1u << 7) - 1)
 
 struct scache {
 	const char *name;
@@ -52,6 +54,7 @@ struct scache {
 	unsigned int count;
 	size_t ext_size;
 	uint32_t seed;
+	unsigned long keys_read;
 	struct cache_stats st;
 	struct sobj *bucket[];
 };
@@ -299,6 +302,11 @@ unsigned int scache_count(const struct scache *c)
 	return c->count;
 }
 
+unsigned long scache_keys_read(const struct scache *c)
+{
+	return c->keys_read;
+}
+
 static void key_ct(struct ctkey *k, const struct ct *ct)
 {
 	ctkey_of(k, &ct->orig, ct_has(ct, CT_A_ZONE) ? ct->zone : 0);
@@ -327,20 +335,27 @@ static void key_obj(struct ctkey *k, const struct sobj *o)
 		memset(k, 0, sizeof(*k));
 }
 
-static unsigned int bucket_of(const struct scache *c, const struct ctkey *k)
+/* The bucket is from the hash's high bits, the tag its low ones. */
+static struct sobj **bucket_of(struct scache *c, const struct ctkey *k,
+			       uint8_t *tag)
 {
 	uint32_t h = ctkey_hash(c->seed, k);
 
-	return (unsigned int)(((uint64_t)h * c->hashsize) >> 32);
+	*tag = (uint8_t)h;
+	return &c->bucket[((uint64_t)h * c->hashsize) >> 32];
 }
 
 /* The link that points at the object with key k, or the chain's end. */
-static struct sobj **find(struct scache *c, const struct ctkey *k)
+static struct sobj **find(struct scache *c, const struct ctkey *k,
+			  uint8_t *tag)
 {
 	struct sobj **pp;
 	struct ctkey ok;
 
-	for (pp = &c->bucket[bucket_of(c, k)]; *pp; pp = &(*pp)->next) {
+	for (pp = bucket_of(c, k, tag); *pp; pp = &(*pp)->next) {
+		if ((*pp)->tag != *tag)
+			continue;
+		c->keys_read++;
 		key_obj(&ok, *pp);
 		if (!memcmp(&ok, k, sizeof(ok)))
 			break;
@@ -351,22 +366,24 @@ static struct sobj **find(struct scache *c, const struct ctkey *k)
 struct sobj *scache_find_ct(struct scache *c, const struct ct *ct)
 {
 	struct ctkey k;
+	uint8_t tag;
 
 	key_ct(&k, ct);
-	return *find(c, &k);
+	return *find(c, &k, &tag);
 }
 
 struct sobj *scache_find_exp(struct scache *c, const struct exp *e)
 {
 	struct ctkey k;
+	uint8_t tag;
 
 	key_exp(&k, e);
-	return *find(c, &k);
+	return *find(c, &k, &tag);
 }
 
 /* A new object for a body of len bytes, in the hash at *pp. */
-static struct sobj *insert(struct scache *c, struct sobj **pp, uint32_t now,
-			   size_t len)
+static struct sobj *insert(struct scache *c, struct sobj **pp, uint8_t tag,
+			   uint32_t now, size_t len)
 {
 	struct sobj *o;
 
@@ -384,6 +401,7 @@ static struct sobj *insert(struct scache *c, struct sobj **pp, uint32_t now,
 		return NULL;
 	}
 	o->created = o->updated = now;
+	o->tag = tag;
 	o->hashed = 1;
 	*pp = o;
 	c->count++;
@@ -412,6 +430,7 @@ struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 	int len = encode(buf, ct);
 	struct sobj **pp, *o;
 	struct ctkey k;
+	uint8_t tag;
 
 	*added = false;
 	if (len < 0) {
@@ -420,9 +439,9 @@ struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 		return NULL;
 	}
 	key_ct(&k, ct);
-	pp = find(c, &k);
+	pp = find(c, &k, &tag);
 	*added = !*pp;
-	o = *pp ? *pp : insert(c, pp, now, (size_t)len);
+	o = *pp ? *pp : insert(c, pp, tag, now, (size_t)len);
 	if (!o)
 		return NULL;
 	if (store_ct(o, buf, (size_t)len) < 0) {
@@ -450,11 +469,12 @@ struct sobj *scache_update_exp(struct scache *c, const struct exp *e,
 {
 	struct sobj **pp, *o;
 	struct ctkey k;
+	uint8_t tag;
 
 	key_exp(&k, e);
-	pp = find(c, &k);
+	pp = find(c, &k, &tag);
 	*added = !*pp;
-	o = *pp ? *pp : insert(c, pp, now, sizeof(*e));
+	o = *pp ? *pp : insert(c, pp, tag, now, sizeof(*e));
 	if (!o)
 		return NULL;
 	memcpy(body(o), e, sizeof(*e));
@@ -470,11 +490,12 @@ void scache_del(struct scache *c, struct sobj *o)
 {
 	struct sobj **pp;
 	struct ctkey k;
+	uint8_t tag;
 
 	if (!o->hashed)
 		return;
 	key_obj(&k, o);
-	for (pp = &c->bucket[bucket_of(c, &k)]; *pp; pp = &(*pp)->next) {
+	for (pp = bucket_of(c, &k, &tag); *pp; pp = &(*pp)->next) {
 		if (*pp == o) {
 			unhash(c, pp);
 			c->st.del_ok++;

@@ -39,6 +39,9 @@ void scache_destroy(struct scache *c);
 const char *scache_name(const struct scache *c);
 struct cache_stats *scache_stats(struct scache *c);
 unsigned int scache_count(const struct scache *c);
+/* Keys of chain entries decoded by lookups so far: an entry is decoded
+ * only when the low bits of its hash, kept in it, match the key's. */
+unsigned long scache_keys_read(const struct scache *c);
 
 /* Find by key (NULL when absent). */
 struct sobj *scache_find_ct(struct scache *c, const struct ct *ct);

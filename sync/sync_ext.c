@@ -215,7 +215,9 @@ void ext_apply_ct(uint8_t type, const struct ct *ct)
 		inject_ct(type, ct);
 		return;
 	}
-	if (!before_store(c, type - WIRE_T_CT_NEW, scache_find_ct(c, ct)))
+	/* an UPD is stored whether the flow is known or not: no lookup */
+	if (type != WIRE_T_CT_UPD &&
+	    !before_store(c, type - WIRE_T_CT_NEW, scache_find_ct(c, ct)))
 		return;
 	o = scache_update_ct(c, ct, ctd_now(), &added);
 	if (o)

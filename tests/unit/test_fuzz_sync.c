@@ -65,6 +65,7 @@ static void sim_reaches(void)
 {
 	static const uint8_t junk[] = { 2, 0, 0, 0, 0xde, 0xad };
 	struct sync_counters *cnt;
+	unsigned long keys;
 	unsigned int i;
 
 	/* FT-FW, default sizes: three flows of the peer, in sequence */
@@ -74,6 +75,14 @@ static void sim_reaches(void)
 		sim_crafted(0, 0, 0, (uint8_t)i);
 	CHECK_EQ(scache_count(sc.cache[SC_EXT_CT]), 3,
 		 "sim: the peer's three flows are in the external cache");
+	/* an UPD is stored in one lookup (two before: find, then update) */
+	keys = scache_keys_read(sc.cache[SC_EXT_CT]);
+	for (i = 0; i < 10; i++)
+		sim_crafted(4, 0, 0, 1);
+	keys = scache_keys_read(sc.cache[SC_EXT_CT]) - keys;
+	CHECK(keys < 20 && scache_count(sc.cache[SC_EXT_CT]) == 3,
+	      "sim: 10 UPDs of a known flow decode %lu keys (< 20), update it",
+	      keys);
 	sim_deliver(junk, sizeof(junk), true);
 	CHECK(cnt->rcv_malformed >= 1,
 	      "sim: a garbage datagram of the peer is counted malformed");

@@ -148,6 +148,36 @@ int main(void)
 	CHECK_EQ(scache_flush_step(c, 20, NULL, NULL), 20, "flush step bounded");
 	CHECK_EQ(scache_count(c), 30, "the rest stays for the next step");
 	scache_destroy(c);
+
+	/* one chain of 1000: a lookup decodes only the entries whose stored
+	 * hash bits match (1000 per lookup without them) */
+	c = scache_create("one", SOBJ_CT, 1, 2000, 0);
+	for (i = 0; i < 1000; i++) {
+		mk(&a, 0x0c000000 + (uint32_t)i, (uint16_t)i);
+		scache_update_ct(c, &a, 1, &added);
+	}
+	steps = 0;
+	for (i = 0; i < 1000; i++) {
+		mk(&a, 0x0c000000 + (uint32_t)i, (uint16_t)i);
+		o = scache_find_ct(c, &a);
+		if (o) {
+			sobj_ct(o, &got);
+			steps += got.orig.src.ip[0] == a.orig.src.ip[0] &&
+				 got.orig.sport == a.orig.sport;
+		}
+	}
+	CHECK_EQ(steps, 1000, "every flow found, by its own key, in one chain");
+	i = (int)scache_keys_read(c);
+	for (steps = 0; steps < 1000; steps++) {
+		mk(&a, 0x0d000000 + (uint32_t)steps, (uint16_t)steps);
+		if (scache_find_ct(c, &a))
+			break;
+	}
+	CHECK_EQ(steps, 1000, "no absent flow found");
+	CHECK((long)scache_keys_read(c) - i < 20000,
+	      "1000 misses in a chain of 1000 decode %ld keys (< 20000)",
+	      (long)scache_keys_read(c) - i);
+	scache_destroy(c);
 	CHECK(scache_create("x", SOBJ_CT, 0, 1, 0) == NULL, "hashsize 0 refused");
 	T_DONE();
 }
