@@ -3,6 +3,7 @@
  * cache's, their struct ftfw_node is the extension area, sends and
  * sequence numbers are the core's, the 1 s idle timer is a sync_timer,
  * and -s rsqueue is answered here in 1.4.7's layout. */
+#include <limits.h>
 #include <stdint.h>
 
 #include "config/conf.h"
@@ -202,8 +203,17 @@ static void ftfw_flush(void)
 		sync_core_kick();
 }
 
+/* Only ACKs free room, so pacing for a silent peer would stop a bulk,
+ * and an overrun resync's dump with every job queued behind it (a -R
+ * client waits), until the peer is back: unpaced, what does not fit the
+ * resend queue is let go as 1.4.7 does, and the peer's NACKs or RESYNC
+ * bring it back when it returns. */
+#define PEER_QUIET_MS	(3 * FTFW_ALIVE_MS)
+
 static unsigned int ftfw_bulk_room_mode(void)
 {
+	if (sync_state_peer_quiet(sync_now_ms(), PEER_QUIET_MS))
+		return UINT_MAX;
 	return ftfw_bulk_room(&ftfw);
 }
 

@@ -22,6 +22,11 @@ void sync_state_peer(uint64_t now, bool data)
 		st.flows++;
 }
 
+bool sync_state_peer_quiet(uint64_t now, uint64_t ms)
+{
+	return !st.peer_seen || now - st.peer_ms >= ms;
+}
+
 void sync_state_asked(uint64_t now, bool again)
 {
 	if (again && st.asked && !st.done) {

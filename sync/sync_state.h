@@ -16,6 +16,8 @@ void sync_state_peer(uint64_t now, bool data);
 /* -n / StartupResync went into the queue (again: again true). */
 void sync_state_asked(uint64_t now, bool again);
 void sync_state_done(uint64_t now);
+/* Nothing from the peer for ms (or never). */
+bool sync_state_peer_quiet(uint64_t now, uint64_t ms);
 /* Asked and not complete yet. */
 bool sync_state_waiting(void);
 
