@@ -1,8 +1,10 @@
-/* ctgen RATE SECS LIFE: a rate-controlled conntrack churn for the event
+/* ctgen RATE SECS LIFE [DST]: a rate-controlled conntrack churn for the
  * benchmarks.  For SECS seconds it creates RATE UDP flows per second through
- * ctnetlink (each its own source address), and destroys each one LIFE
- * seconds after its creation, so a listener sees 2 x RATE events per second
- * once LIFE has passed; what is left alive at the end stays.  Messages go
+ * ctnetlink (each its own source address, all to DST, default 192.168.0.1,
+ * port 53: a DST no other flow of the table uses keeps them apart from it
+ * and lets `conntrack -D -d DST` remove what is left), and destroys each
+ * one LIFE seconds after its creation, so a listener sees 2 x RATE events
+ * per second once LIFE has passed; what is left alive at the end stays.  Messages go
  * in batches (many in one sendmsg) on a 1 ms tick against the clock, so the
  * offered rate does not depend on how fast one message is handled.  Prints
  * "created destroyed errors seconds late_ms": late_ms is how far behind the
@@ -25,6 +27,7 @@ static unsigned char buf[BATCH + 512];
 static size_t len;
 static int fd;
 static unsigned long errors;
+static uint32_t dst;	/* network order */
 
 static void *put(size_t n)
 {
@@ -101,7 +104,6 @@ static void msg(uint64_t i, int del)
 	struct nlmsghdr *h;
 	struct nfgenmsg *g;
 	uint32_t src = htonl(0x0a000000u | (uint32_t)(0x10000 + i % 0x3f0000));
-	uint32_t dst = htonl(0xc0a80001u);
 	uint16_t sp = htons((uint16_t)(1024 + i % 60000)), dp = htons(53);
 	uint32_t tmo = htonl(3600);
 
@@ -138,9 +140,10 @@ int main(int argc, char **argv)
 	struct timespec tick;
 	int big = 8 << 20;
 
-	if (argc != 4 || (rate = atof(argv[1])) <= 0 ||
-	    (secs = atof(argv[2])) <= 0 || (life = atof(argv[3])) <= 0) {
-		fprintf(stderr, "usage: ctgen RATE SECS LIFE\n");
+	if (argc < 4 || argc > 5 || (rate = atof(argv[1])) <= 0 ||
+	    (secs = atof(argv[2])) <= 0 || (life = atof(argv[3])) <= 0 ||
+	    inet_pton(AF_INET, argc == 5 ? argv[4] : "192.168.0.1", &dst) != 1) {
+		fprintf(stderr, "usage: ctgen RATE SECS LIFE [DST]\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
