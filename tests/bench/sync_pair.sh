@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by sync.sh, latency.sh and memory.sh: two namespaces A and B on a
-# veth (A's NET.1 on vTAGa <-> B's NET.2 on vTAGb), FT-FW/UDP configs,
-# starting and stopping the daemons, their RSS, CPU ticks and cache counts.
+# Sourced by sync.sh, latency.sh, memory.sh and events_sync.sh: two
+# namespaces A and B on a veth (A's NET.1 on vTAGa <-> B's NET.2 on vTAGb),
+# FT-FW/UDP configs, starting and stopping the daemons, their RSS, CPU ticks
+# and cache counts, the churn generator ctgen.
 # Set first: TAG (names), NET (a /24 prefix like 10.214.0), MAXFLOWS (the
 # kernel table must take that many in each namespace); optionally
 # PAIR_CT=ours for $CTBOX_BUILD's conntrack as $CT (default 1.4.7's).  Then
@@ -126,4 +127,19 @@ stop() {	# stop NS BIN CONF PID
 	for _ in $(seq 100); do kill -0 "$4" 2>/dev/null || break; sleep 0.05; done
 	kill -9 "$4" 2>/dev/null
 	wait "$4" 2>/dev/null
+}
+# ctgen_build: tests/bench/ctgen.c, the churn generator, as $TMP/ctgen
+ctgen_build() { cc -O2 -o "$TMP/ctgen" "$TOP/tests/bench/ctgen.c"; }
+# ctgen_why RATE SECS LIFE OUTPUT: empty when ctgen's OUTPUT ("made gone
+# errors seconds late_ms") says it offered the rate: every flow made and
+# destroyed, on time, without error; else what went wrong
+ctgen_why() {
+	local made gone errs secs why=""
+	read -r made gone errs secs _ <<<"$4"
+	if awk -v s="${secs:-1e9}" -v w="$2" 'BEGIN { exit !(s > w + 0.05) }' ||
+	   [ "${made:-}" != $(($1 * $2)) ] || [ "${gone:-}" != $(($1 * ($2 - $3))) ]; then
+		why="$why not offered (${made:-?}+${gone:-?} flows, ended at ${secs:-?} s);"
+	fi
+	[ "${errs:-x}" = 0 ] || why="$why ${errs:-?} generator errors;"
+	echo "$why"
 }
