@@ -7,20 +7,21 @@
 #    A's internal cache and B's external cache hold them all, the RSS
 #    growth of A's daemon per flow in its internal cache and of B's per
 #    flow in its external cache (VmRSS after - VmRSS of the idle daemon);
-#  - churn: for MEM_CHURN_SECS seconds (default 60), every second
-#    MEM_CHURN_RATE flows (default 10000) destroyed and as many new ones
-#    created on A (one `conntrack -R` file per second, ctbox's conntrack
-#    for both pairs as 1.4.7's deletes in O(N); MEM_CHURN_JOBS (default 1)
-#    of them at a time, each a share of the second's lines; the rate
-#    really reached is printed, it is what this machine sustains with
-#    both daemons syncing);
-#    after it has settled, the RSS per flow again: flat means no leak and
-#    no fragmentation growth (the ratio after/before is printed).
+#  - churn: for MEM_CHURN_SECS seconds (default 60), MEM_CHURN_RATE new
+#    flows a second (default 50000) created on A by ctgen
+#    (tests/bench/ctgen.c, through ctnetlink, at SCHED_RR 99 as in
+#    events_sync.sh), each destroyed 1 s after it was made: 50,000 new and
+#    50,000 destroyed a second while A's table holds the N flows.  They all
+#    go to $CHURN_DST, which none of the N uses; those left at the end are
+#    deleted with `conntrack -D -d`.  The rate ctgen really offered is
+#    printed, with why not when it fell behind its schedule;
+#    once A's and B's caches hold the N flows again, the RSS per flow again:
+#    flat means no leak and no fragmentation growth (the ratio after/before
+#    is printed).
 # Targets: <= 200 B in the external cache at 200k, <= 128 B in both caches
 # at 1M.  Run it under the bench lock: flock /work/bench.lock tests/bench/memory.sh
 SECS=${MEM_CHURN_SECS:-60}
-RATE=${MEM_CHURN_RATE:-10000}
-JOBS=${MEM_CHURN_JOBS:-1}
+RATE=${MEM_CHURN_RATE:-50000}
 PAIRS=${MEM_PAIRS:-ours ref}	# "ours" or "ref": one pair only
 WAIT=${MEM_BENCH_WAIT:-300}
 SIZES=${*:-200000}
@@ -31,26 +32,21 @@ TAG=mem NET=10.215.0 MAXFLOWS=$((max + RATE * 2 + 100000))
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/sync_pair.sh"
 nets || exit 1
-# the churn's driver: 1.4.7's -D dumps the whole table for every line
-# (O(N) a deletion), ctbox's deletes the tuple it is given
-CHURN_CT=${MEM_CHURN_CT:-$BUILD/bin/conntrack}
-[ -x "$CHURN_CT" ] || { echo "memory.sh: no $CHURN_CT"; exit 1; }
+ctgen_build || exit 1
+CHURN_DST=172.31.255.1	# the N flows go to 192.168.0.0/16
 
-# flows OP FROM TO: -R lines for flows FROM..TO-1 (OP I creates, D
-# destroys): half TCP ESTABLISHED, half UDP, 10% with a mark, each index
-# its own source address
-flows() {
-	awk -v op="$1" -v from="$2" -v to="$3" 'BEGIN {
-		for (i = from; i < to; i++) {
+# load N: -R lines creating flows 0..N-1: half TCP ESTABLISHED, half UDP,
+# 10% with a mark, each index its own source address
+load() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
 			src = sprintf("10.%d.%d.%d", int(i / 65536) % 256 + 1, int(i / 256) % 256, i % 256)
 			tcp = i % 2
-			l = sprintf("-%s -p %s -s %s -d 192.168.%d.%d --sport %d --dport %d", op,
+			printf "-I -p %s -s %s -d 192.168.%d.%d --sport %d --dport %d%s -t 3600%s\n",
 				tcp ? "tcp" : "udp", src, int(i / 256) % 256, tcp + 1,
-				1024 + i % 60000, tcp ? 443 : 53)
-			if (op == "I")
-				l = l (tcp ? " --state ESTABLISHED -u SEEN_REPLY,ASSURED" : "") \
-				    " -t 3600" (i % 10 == 0 ? " -m 1" : "")
-			print l
+				1024 + i % 60000, tcp ? 443 : 53,
+				tcp ? " --state ESTABLISHED -u SEEN_REPLY,ASSURED" : "",
+				i % 10 == 0 ? " -m 1" : ""
 		}
 	}'
 }
@@ -72,7 +68,7 @@ settle() {
 # pair WHO BIN PORT N: "KEY VALUE" lines into $TMP/WHO-N.res
 pair() {
 	local who=$1 bin=$2 n=$4 ca=$TMP/$1-a.conf cb=$TMP/$1-b.conf
-	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 s j t0 t1 done_ops=0 jobs_p
+	local pa pb a0 b0 a1 b1 a2 b2 h1 h2 g why
 	ip netns exec "$A" "$CT" -F >/dev/null 2>&1
 	ip netns exec "$B" "$CT" -F >/dev/null 2>&1
 	conf "$ca" a "$3" $((n * 2 + RATE * 4))
@@ -84,20 +80,9 @@ pair() {
 	ip netns exec "$A" "$CT" -R "$TMP/load-$n" >/dev/null 2>&1
 	h1=$(settle "$bin" "$ca" "$cb" "$n")
 	a1=$(rss_kb "$pa"); b1=$(rss_kb "$pb")
-	t0=$(now)
-	for s in $(seq 0 $((SECS - 1))); do
-		jobs_p=()
-		for j in $(seq 0 $((JOBS - 1))); do
-			ip netns exec "$A" "$CHURN_CT" -R "$TMP/churn-$n-$s.$j" >/dev/null 2>&1 &
-			jobs_p+=("$!")
-		done
-		wait "${jobs_p[@]}"
-		done_ops=$((done_ops + RATE))
-		# one file per second at most
-		t1=$(awk -v a="$t0" -v s="$s" -v b="$(now)" 'BEGIN { d = a + s + 1 - b; print (d > 0 ? d : 0) }')
-		sleep "$t1"
-	done
-	t1=$(now)
+	g=$(ip netns exec "$A" chrt -r 99 "$TMP/ctgen" "$RATE" "$SECS" 1 "$CHURN_DST")
+	why=$(ctgen_why "$RATE" "$SECS" 1 "$g")
+	ip netns exec "$A" "$CT" -D -d "$CHURN_DST" >/dev/null 2>&1
 	h2=$(settle "$bin" "$ca" "$cb" "$n")
 	a2=$(rss_kb "$pa"); b2=$(rss_kb "$pb")
 	{
@@ -109,7 +94,12 @@ pair() {
 		echo "ext_after $(awk -v a="$b0" -v b="$b2" -v n="${h2#* }" 'BEGIN { print (n > 0 ? (b - a) * 1024 / n : 0) }')"
 		echo "rss_a ${a0}->${a1}->${a2}"
 		echo "rss_b ${b0}->${b1}->${b2}"
-		echo "rate $(awk -v o="$done_ops" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", o / (b - a) }')"
+		echo "rss_x $(awk -v a="$a1" -v b="$a2" -v c="$b1" -v d="$b2" \
+			'BEGIN { printf "%.3f / %.3f", (a > 0 ? b / a : 0), (c > 0 ? d / c : 0) }')"
+		# created a second, destroyed a second, worst lateness
+		echo "rate $(awk -v g="$g" -v l=1 'BEGIN { split(g, v, " ")
+			printf "%.0f+%.0f/s late<=%sms", v[1] / v[4], (v[4] > l ? v[2] / (v[4] - l) : 0), v[5] }')"
+		echo "behind ${why:-no}"
 	} >"$TMP/$who-$n.res"
 	stop "$A" "$bin" "$ca" "$pa"
 	stop "$B" "$bin" "$cb" "$pb"
@@ -137,11 +127,7 @@ flat() {	# flat N WHO: RSS per flow after churn / before, both caches
 
 port=3790
 for n in $SIZES; do
-	flows I 0 "$n" >"$TMP/load-$n"
-	for s in $(seq 0 $((SECS - 1))); do
-		{ flows D $((s * RATE)) $(((s + 1) * RATE)); flows I $((n + s * RATE)) $((n + (s + 1) * RATE)); } |
-			awk -v f="$TMP/churn-$n-$s" -v j="$JOBS" '{ print > (f "." (NR % j)) }'
-	done
+	load "$n" >"$TMP/load-$n"
 	case " $PAIRS " in *" ours "*) pair ours "$BUILD/bin/conntrackd" $port "$n" || exit 1 ;; esac
 	case " $PAIRS " in *" ref "*) pair ref "$REF_BIN/conntrackd" $((port + 2)) "$n" || exit 1 ;; esac
 	port=$((port + 4))
@@ -152,10 +138,12 @@ for n in $SIZES; do
 	row "$n" "after churn: B, external (B)" ext_after
 	row "$n" "after/before churn, internal / external" x noratio
 	printf "%-52s %14s %14s\n" "" "$(flat "$n" ours)" "$(flat "$n" ref)"
-	row "$n" "churn reached (destroyed + created per second, each)" rate noratio
+	row "$n" "churn offered by ctgen (created+destroyed a second)" rate noratio
+	row "$n" "ctgen fell behind its schedule" behind noratio
 	row "$n" "flows held: A internal, B external" held noratio
 	row "$n" "flows held after churn" held_after noratio
 	row "$n" "A's VmRSS kB idle->loaded->churned" rss_a noratio
 	row "$n" "B's VmRSS kB idle->loaded->churned" rss_b noratio
-	rm -f "$TMP"/churn-"$n"-* "$TMP/load-$n"
+	row "$n" "VmRSS after/before churn, A / B" rss_x noratio
+	rm -f "$TMP/load-$n"
 done
