@@ -98,7 +98,7 @@ pair() {
 			'BEGIN { printf "%.3f / %.3f", (a > 0 ? b / a : 0), (c > 0 ? d / c : 0) }')"
 		# created a second, destroyed a second, worst lateness
 		echo "rate $(awk -v g="$g" -v l=1 'BEGIN { split(g, v, " ")
-			printf "%.0f+%.0f/s late<=%sms", v[1] / v[4], (v[4] > l ? v[2] / (v[4] - l) : 0), v[5] }')"
+			printf "%.0f+%.0f/s late<=%sms", (v[4] > 0 ? v[1] / v[4] : 0), (v[4] > l ? v[2] / (v[4] - l) : 0), v[5] }')"
 		echo "behind ${why:-no}"
 	} >"$TMP/$who-$n.res"
 	stop "$A" "$bin" "$ca" "$pa"
