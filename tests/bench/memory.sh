@@ -112,7 +112,7 @@ row() {	# row N LABEL KEY [noratio]
 	local o r
 	o=$(val "ours-$1" "$3"); r=$(val "ref-$1" "$3")
 	if [ -n "${4:-}" ]; then
-		printf "%-52s %14s %14s\n" "$2" "$o" "$r"
+		printf "%-52s %22s %22s\n" "$2" "$o" "$r"
 	else
 		awk -v l="$2" -v o="$o" -v r="$r" 'BEGIN {
 			printf "%-52s %14.1f %14.1f %8s\n", l, o, r, (r > 0 ? sprintf("%.3f", o / r) : "-")
@@ -137,7 +137,7 @@ for n in $SIZES; do
 	row "$n" "after churn: A, internal (B)" int_after
 	row "$n" "after churn: B, external (B)" ext_after
 	row "$n" "after/before churn, internal / external" x noratio
-	printf "%-52s %14s %14s\n" "" "$(flat "$n" ours)" "$(flat "$n" ref)"
+	printf "%-52s %22s %22s\n" "" "$(flat "$n" ours)" "$(flat "$n" ref)"
 	row "$n" "churn offered by ctgen (created+destroyed a second)" rate noratio
 	row "$n" "ctgen fell behind its schedule" behind noratio
 	row "$n" "flows held: A internal, B external" held noratio
