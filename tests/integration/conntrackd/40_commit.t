@@ -34,12 +34,7 @@ ip -n "$B" addr add 10.213.0.2/24 dev vctb
 # gives; the rule never matches.  It also turns on tracking, so the sync
 # traffic itself is tracked: A ignores its link's addresses, and the
 # dumps leave the link out.
-printf '%s\n' 'table inet h3 {' ' chain c {' \
-	'  type filter hook prerouting priority 0;' \
-	'  meta mark 0x7fffffff ct label set 3' ' }' '}' >"$T_TMP/label.nft"
-for ns in "$A" "$B" "$C"; do
-	in_ns "$ns" nft -f "$T_TMP/label.nft" || t_fail "nft ct label ruleset in $ns"
-done
+commit_label_rules "$A" "$B" "$C"
 
 conf() {	# conf NAME LOCAL PEER IF
 	cat >"$T_TMP/$1.conf" <<EOF

@@ -1,6 +1,18 @@
 # shellcheck shell=bash
 # Sourced by the commit tests (40_commit*.t), after lib.sh.
 
+# commit_label_rules NS...: a ruleset using ct label (it never matches) in
+# each NS: without one the kernel gives new flows no label extension.
+commit_label_rules() {
+	local ns
+	printf '%s\n' 'table inet h3 {' ' chain c {' \
+		'  type filter hook prerouting priority 0;' \
+		'  meta mark 0x7fffffff ct label set 3' ' }' '}' >"$T_TMP/label.nft"
+	for ns in "$@"; do
+		in_ns "$ns" nft -f "$T_TMP/label.nft" || t_fail "nft ct label ruleset in $ns"
+	done
+}
+
 # commit_ftp NS SECONDS: FTP through NS's ftp helper on its loopback, kept
 # for SECONDS: one control connection whose PORT was followed by the data
 # connection (a related flow with its master), one whose PORT left an
