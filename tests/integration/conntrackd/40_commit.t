@@ -36,37 +36,8 @@ ip -n "$B" addr add 10.213.0.2/24 dev vctb
 # dumps leave the link out.
 commit_label_rules "$A" "$B" "$C"
 
-conf() {	# conf NAME LOCAL PEER IF
-	cat >"$T_TMP/$1.conf" <<EOF
-Sync {
-	Mode FTFW {
-	}
-	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port 3780
-		Interface $4
-	}
-	Options {
-		ExpectationSync On
-	}
-}
-General {
-	LogFile $T_TMP/$1.log
-	LockFile $T_TMP/$1.lock
-	UNIX {
-		Path $T_TMP/$1.ctl
-	}
-	Filter From Userspace {
-		Address Ignore {
-			IPv4_address 10.213.0.0/24
-		}
-	}
-}
-EOF
-}
-conf a 10.213.0.1 10.213.0.2 vcta
-conf b 10.213.0.2 10.213.0.1 vctb
+commit_conf a 10.213.0.1 10.213.0.2 vcta 3780 10.213.0.0/24
+commit_conf b 10.213.0.2 10.213.0.1 vctb 3780 10.213.0.0/24
 
 in_ns "$B" tcpdump -Z root -i vctb -U -s0 -w "$T_TMP/sync.pcap" udp port 3780 \
 	>/dev/null 2>&1 &

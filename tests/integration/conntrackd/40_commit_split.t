@@ -29,42 +29,10 @@ ip -n "$B" addr add 10.212.0.2/24 dev vcsb
 # the label extension needs a ruleset using ct label (never matches)
 commit_label_rules "$A" "$B"
 
-conf() {	# conf NAME LOCAL PEER IF
-	cat >"$T_TMP/$1.conf" <<EOF
-Sync {
-	Mode FTFW {
-	}
-	UDP {
-		IPv4_address $2
-		IPv4_Destination_Address $3
-		Port 3781
-		Interface $4
-		SndSocketBuffer 8388608
-		RcvSocketBuffer 8388608
-	}
-	Options {
-		ExpectationSync On
-	}
-}
-General {
-	HashLimit 262144
-	LogFile $T_TMP/$1.log
-	LockFile $T_TMP/$1.lock
-	UNIX {
-		Path $T_TMP/$1.ctl
-	}
-	NetlinkBufferSize 4194304
-	NetlinkBufferSizeMaxGrowth 16777216
-	Filter From Userspace {
-		Address Ignore {
-			IPv4_address 10.212.0.0/24
-		}
-	}
-}
-EOF
-}
-conf a 10.212.0.1 10.212.0.2 vcsa
-conf b 10.212.0.2 10.212.0.1 vcsb
+UDPX=$'\t\tSndSocketBuffer 8388608\n\t\tRcvSocketBuffer 8388608'
+GENX=$'\tHashLimit 262144\n\tNetlinkBufferSize 4194304\n\tNetlinkBufferSizeMaxGrowth 16777216'
+commit_conf a 10.212.0.1 10.212.0.2 vcsa 3781 10.212.0.0/24 "$UDPX" "$GENX"
+commit_conf b 10.212.0.2 10.212.0.1 vcsb 3781 10.212.0.0/24 "$UDPX" "$GENX"
 waitsock() { for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done; return 1; }
 in_ns "$A" "$REF_BIN/conntrackd" -C "$T_TMP/a.conf" -d
 in_ns "$B" "$REF_BIN/conntrackd" -C "$T_TMP/b.conf" -d

@@ -13,6 +13,42 @@ commit_label_rules() {
 	done
 }
 
+# commit_conf NAME LOCAL PEER IF PORT NET [UDP_EXTRA [GENERAL_EXTRA]]: the
+# FT-FW/UDP config of one side of a commit test in $T_TMP/NAME.conf, with
+# ExpectationSync and its files in $T_TMP; the sync link's own traffic
+# (NET) is left out of the table.  The extras are lines of option text.
+commit_conf() {
+	cat >"$T_TMP/$1.conf" <<EOF
+Sync {
+	Mode FTFW {
+	}
+	UDP {
+		IPv4_address $2
+		IPv4_Destination_Address $3
+		Port $5
+		Interface $4
+${7:-}
+	}
+	Options {
+		ExpectationSync On
+	}
+}
+General {
+${8:-}
+	LogFile $T_TMP/$1.log
+	LockFile $T_TMP/$1.lock
+	UNIX {
+		Path $T_TMP/$1.ctl
+	}
+	Filter From Userspace {
+		Address Ignore {
+			IPv4_address $6
+		}
+	}
+}
+EOF
+}
+
 # commit_ftp NS SECONDS: FTP through NS's ftp helper on its loopback, kept
 # for SECONDS: one control connection whose PORT was followed by the data
 # connection (a related flow with its master), one whose PORT left an
