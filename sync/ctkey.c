@@ -39,16 +39,28 @@ uint32_t ctkey_mix(uint32_t h)
 	return h;
 }
 
-uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k)
+/* Six 64-bit words, one multiply each and one final mix: every event
+ * hashes its key once or twice, and the 32-bit mix per word this replaces
+ * was 5% of the sender's CPU under a sustained event load. */
+uint64_t ctkey_hash64(uint32_t seed, const struct ctkey *k)
 {
-	uint32_t w[sizeof(*k) / 4], h = seed;
+	uint64_t w[(sizeof(*k) + 7) / 8] = { 0 };
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL;
 	size_t i;
 
-	_Static_assert(sizeof(struct ctkey) % 4 == 0, "key words");
-	memcpy(w, k, sizeof(w));
-	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		h = ctkey_mix(h ^ w[i]) + (uint32_t)i;
+	memcpy(w, k, sizeof(*k));
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
 	return h;
+}
+
+uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k)
+{
+	return (uint32_t)(ctkey_hash64(seed, k) >> 32);
 }
 
 uint32_t ctkey_seed(const void *owner)

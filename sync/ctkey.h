@@ -22,8 +22,10 @@ struct ctkey {
 };
 
 void ctkey_of(struct ctkey *k, const struct ct_tuple *t, uint16_t zone);
-/* A seeded hash of the key's words. */
+/* A seeded hash of the key's words, and its wider form for a key that
+ * stands for the flow itself (evsrc's list of flows with an event). */
 uint32_t ctkey_hash(uint32_t seed, const struct ctkey *k);
+uint64_t ctkey_hash64(uint32_t seed, const struct ctkey *k);
 /* A well-mixed 32-bit value. */
 uint32_t ctkey_mix(uint32_t h);
 /* A per-run hash seed for the table at owner: keeps chains short

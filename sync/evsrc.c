@@ -386,15 +386,14 @@ static struct ct_batch *dels;	/* a flush through the Filter: deletes
 static uint64_t *fresh;		/* hashes of flows with an event */
 static size_t nfresh;
 static bool fresh_sorted;
-static uint32_t fresh_seed[2];
+static uint32_t fresh_seed;
 
 static uint64_t key64(const struct ct *ct)
 {
 	struct ctkey k;
 
 	ctkey_of(&k, &ct->orig, ct_has(ct, CT_A_ZONE) ? ct->zone : 0);
-	return (uint64_t)ctkey_hash(fresh_seed[0], &k) << 32 |
-	       ctkey_hash(fresh_seed[1], &k);
+	return ctkey_hash64(fresh_seed, &k);
 }
 
 static bool fresh_wanted(void)
@@ -772,8 +771,7 @@ int evsrc_init(void)
 		if (r < 0)
 			return r;
 	}
-	fresh_seed[0] = ctkey_seed(&fresh_seed[0]);
-	fresh_seed[1] = ctkey_seed(&fresh_seed[1]);
+	fresh_seed = ctkey_seed(&fresh_seed);
 	dump_fd.fd = nl_fd(dump_nl);
 	dump_fd.fn = on_dump_fd;
 	r = ctd_fd_add(&dump_fd);
