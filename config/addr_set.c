@@ -1,5 +1,6 @@
 /* Set of networks by prefix length (see addr_set.h): open addressing with
  * linear probing, grown to keep the load at most one half. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -142,6 +143,38 @@ static bool has_len(const struct addr_set *s, int family, unsigned int p)
 	return s->lens6[p / 64] >> (p % 64) & 1;
 }
 
+/* A set of a few networks (the usual Address Ignore: loopback, the
+ * firewall's own addresses) is read straight through: the filter runs on
+ * every event, and masking and hashing once per prefix length cost more
+ * than comparing a handful of slots. */
+#define SCAN_CAP 16
+
+static bool scan(const struct addr_set *s, int family, const void *addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++) {
+		const struct net *n = &s->slot[i];
+		struct net k;
+
+		if (n->family != family)
+			continue;
+		if (family == AF_INET) {
+			uint32_t a, m = n->prefix ?
+				htonl(~0u << (32 - n->prefix)) : 0;
+
+			memcpy(&a, addr, 4);
+			if ((a & m) == n->w[0])
+				return true;
+			continue;
+		}
+		make_net(&k, family, addr, n->prefix);
+		if (net_eq(&k, n))
+			return true;
+	}
+	return false;
+}
+
 bool addr_set_match(const struct addr_set *s, int family, const void *addr)
 {
 	unsigned int p, max = max_prefix(family);
@@ -149,6 +182,8 @@ bool addr_set_match(const struct addr_set *s, int family, const void *addr)
 
 	if (!max || !s->n)
 		return false;
+	if (s->cap <= SCAN_CAP)
+		return scan(s, family, addr);
 	for (p = 0; p <= max; p++) {
 		if (!has_len(s, family, p))
 			continue;

@@ -60,6 +60,7 @@ int main(void)
 	static struct netw v[4096];
 	struct addr_set *s = addr_set_new();
 	unsigned int n = 0, i, bad = 0, hits = 0, round;
+	uint32_t saved;
 	uint8_t x[16];
 	uint8_t z[16] = { 0 };
 
@@ -67,6 +68,51 @@ int main(void)
 	CHECK(!addr_set_match(s, AF_INET, z), "empty set matches nothing");
 	CHECK_EQ(addr_set_add(s, AF_INET, z, 33), -EINVAL, "prefix 33 refused");
 	CHECK_EQ(addr_set_add(s, 99, z, 8), -EINVAL, "bad family refused");
+	/* sets of up to 7 networks are scanned, not hashed: the same answers,
+	 * prefixes of every length (0 and full included); on a stream of its
+	 * own, so the large sets below stay as they were */
+	saved = rnd_state;
+	rnd_state = 777;
+	for (round = 1; round <= 7; round++) {
+		struct addr_set *t = addr_set_new();
+		unsigned int k, small_hits = 0;
+
+		for (k = 0; k < round; k++) {
+			struct netw *w = &v[k];
+			unsigned int max;
+
+			w->family = rnd() % 3 ? AF_INET : AF_INET6;
+			rnd_addr(w->a, w->family);
+			max = w->family == AF_INET ? 32 : 128;
+			w->prefix = rnd() % (max + 1);
+			if (addr_set_add(t, w->family, w->a, w->prefix) < 0)
+				bad++;
+		}
+		for (i = 0; i < 20000; i++) {
+			int family = rnd() % 3 ? AF_INET : AF_INET6;
+			bool want_m;
+
+			if (rnd() % 2) {
+				const struct netw *w = &v[rnd() % round];
+
+				family = w->family;
+				memcpy(x, w->a, 16);
+				x[rnd() % (family == AF_INET ? 4 : 16)] ^=
+					(uint8_t)(1u << rnd() % 8);
+			} else {
+				rnd_addr(x, family);
+			}
+			want_m = linear(v, round, family, x);
+			small_hits += want_m;
+			if (want_m != addr_set_match(t, family, x))
+				bad++;
+		}
+		CHECK(bad == 0 && small_hits > 0,
+		      "%u networks: 20000 lookups as the linear scan (%u hits)",
+		      round, small_hits);
+		addr_set_free(t);
+	}
+	rnd_state = saved;
 	for (round = 0; round < 3; round++) {
 		unsigned int want = round == 0 ? 50 : round == 1 ? 1000 : 4000;
 
