@@ -25,27 +25,43 @@ struct rd {
 	bool bad;
 };
 
-static void put(struct wr *w, const void *src, size_t len)
+/* Every event packs one flow and every transmission unpacks one: the
+ * primitives are inline, fixed sizes are plain loads and stores, and a
+ * copy past the end only marks the writer or reader. */
+static inline void put(struct wr *w, const void *src, size_t len)
 {
 	if (w->n + len <= w->cap)
 		memcpy(w->p + w->n, src, len);
 	w->n += len;	/* past cap: the caller sees n > cap */
 }
 
-static void put8(struct wr *w, uint8_t v)
+static inline void put8(struct wr *w, uint8_t v)
 {
-	put(w, &v, 1);
+	if (w->n < w->cap)
+		w->p[w->n] = v;
+	w->n++;
 }
 
-static void put16(struct wr *w, uint16_t v)
+static inline void put16(struct wr *w, uint16_t v)
 {
-	put(w, &v, 2);
+	if (w->n + 2 <= w->cap)
+		memcpy(w->p + w->n, &v, 2);
+	w->n += 2;
 }
 
-static void get(struct rd *r, void *dst, size_t len)
+/* Room for len more bytes; else the reader goes bad for good. */
+static inline bool room(struct rd *r, size_t len)
 {
 	if (r->bad || len > r->len - r->n) {
 		r->bad = true;
+		return false;
+	}
+	return true;
+}
+
+static inline void get(struct rd *r, void *dst, size_t len)
+{
+	if (!room(r, len)) {
 		memset(dst, 0, len);
 		return;
 	}
@@ -53,19 +69,21 @@ static void get(struct rd *r, void *dst, size_t len)
 	r->n += len;
 }
 
-static uint8_t get8(struct rd *r)
+static inline uint8_t get8(struct rd *r)
 {
-	uint8_t v;
-
-	get(r, &v, 1);
-	return v;
+	if (!room(r, 1))
+		return 0;
+	return r->p[r->n++];
 }
 
-static uint16_t get16(struct rd *r)
+static inline uint16_t get16(struct rd *r)
 {
 	uint16_t v;
 
-	get(r, &v, 2);
+	if (!room(r, 2))
+		return 0;
+	memcpy(&v, r->p + r->n, 2);
+	r->n += 2;
 	return v;
 }
 
@@ -76,6 +94,23 @@ static size_t addr_len(uint8_t l3)
 
 /* The tuple with only what its presence bits cover (what decoding gives
  * back), so that two tuples compare with memcmp. */
+/* An address as two fixed-size copies, not a call to memcpy. */
+static inline void put_addr(struct wr *w, const void *a, uint8_t l3)
+{
+	if (l3 == AF_INET)
+		put(w, a, 4);
+	else
+		put(w, a, 16);
+}
+
+static inline void get_addr(struct rd *r, void *a, uint8_t l3)
+{
+	if (l3 == AF_INET)
+		get(r, a, 4);
+	else
+		get(r, a, 16);
+}
+
 static void tuple_canon(struct ct_tuple *d, const struct ct_tuple *s)
 {
 	uint32_t p = s->present & T_PRESENT_MASK;
@@ -112,9 +147,9 @@ static void put_tuple(struct wr *w, const struct ct_tuple *t)
 		put8(w, t->l3);
 	put8(w, t->l4);
 	if (p & CT_T_SRC)
-		put(w, t->src.b, addr_len(t->l3));
+		put_addr(w, t->src.b, t->l3);
 	if (p & CT_T_DST)
-		put(w, t->dst.b, addr_len(t->l3));
+		put_addr(w, t->dst.b, t->l3);
 	if (p & CT_T_SPORT)
 		put16(w, t->sport);
 	if (p & CT_T_DPORT)
@@ -140,9 +175,9 @@ static void get_tuple(struct rd *r, struct ct_tuple *t)
 	t->l3 = l3c == 0 ? AF_INET : l3c == 1 ? AF_INET6 : get8(r);
 	t->l4 = get8(r);
 	if (t->present & CT_T_SRC)
-		get(r, t->src.b, addr_len(t->l3));
+		get_addr(r, t->src.b, t->l3);
 	if (t->present & CT_T_DST)
-		get(r, t->dst.b, addr_len(t->l3));
+		get_addr(r, t->dst.b, t->l3);
 	if (t->present & CT_T_SPORT)
 		t->sport = get16(r);
 	if (t->present & CT_T_DPORT)
@@ -183,14 +218,14 @@ static void get_nat(struct rd *r, struct ct_nat *n)
 }
 
 /* The fixed-size fields: one or two pieces of struct ct per attribute,
- * in enum ct_attr order (the encoding's order after the tuples). */
-#define F(a, o1, l1, o2, l2)	{ a, offsetof(struct ct, o1), l1, o2, l2 }
+ * indexed by attribute (len1 0: not a fixed-size field); the encoding
+ * has them in attribute order after the tuples. */
+#define F(a, o1, l1, o2, l2)	[a] = { offsetof(struct ct, o1), l1, o2, l2 }
 #define F1(a, o, l)		F(a, o, l, 0, 0)
 #define F2(a, o1, l1, o2, l2)	F(a, o1, l1, offsetof(struct ct, o2), l2)
 static const struct field {
-	uint8_t attr;
 	uint16_t off1, len1, off2, len2;
-} fields[] = {
+} fields[CT_A_MAX] = {
 	F1(CT_A_STATUS, status, 4),
 	F1(CT_A_TIMEOUT, timeout, 4),
 	F1(CT_A_MARK, mark, 4),
@@ -226,6 +261,20 @@ _Static_assert(sizeof(struct ct_counters) == 16 &&
 	       sizeof(((struct ct *)0)->labels_mask) == 16,
 	       "struct ct layout changed: review the field table");
 
+/* The attributes with a fixed-size field; walking them from the lowest
+ * bit visits the fields in the encoding's order. */
+static uint64_t fields_mask(void)
+{
+	static uint64_t m;
+	unsigned int a;
+
+	if (!m)
+		for (a = 0; a < CT_A_MAX; a++)
+			if (fields[a].len1)
+				m |= CT_BIT(a);
+	return m;
+}
+
 int ctpack_encode(uint8_t *buf, size_t cap, const struct ct *ct,
 		  uint64_t drop)
 {
@@ -234,6 +283,7 @@ int ctpack_encode(uint8_t *buf, size_t cap, const struct ct *ct,
 	const unsigned char *b = (const unsigned char *)ct;
 	struct ct_tuple o, r, inv;
 	size_t i, l;
+	uint64_t m;
 
 	if ((present & CT_BIT(CT_A_ORIG)) && (present & CT_BIT(CT_A_REPLY))) {
 		tuple_canon(&o, &ct->orig);
@@ -259,13 +309,12 @@ int ctpack_encode(uint8_t *buf, size_t cap, const struct ct *ct,
 		put16(&w, (uint16_t)l);
 		put(&w, ct->secctx, l);
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const struct field *f = &fields[i];
+	for (m = present & fields_mask(); m; m &= m - 1) {
+		const struct field *f = &fields[__builtin_ctzll(m)];
 
-		if (!(present & CT_BIT(f->attr)))
-			continue;
 		put(&w, b + f->off1, f->len1);
-		put(&w, b + f->off2, f->len2);
+		if (f->len2)
+			put(&w, b + f->off2, f->len2);
 	}
 	if (present & CT_BIT(CT_A_HELPER)) {
 		l = strnlen(ct->helper, CT_HELPER_MAX - 1);
@@ -285,9 +334,14 @@ static uint64_t get_head(struct rd *r, uint8_t *family)
 	uint64_t present = 0;
 	int i;
 
+	if (!room(r, PRESENT_LEN + 1)) {
+		*family = 0;
+		return 0;
+	}
 	for (i = 0; i < PRESENT_LEN; i++)
-		present |= (uint64_t)get8(r) << 8 * i;
-	*family = get8(r);
+		present |= (uint64_t)r->p[r->n + (size_t)i] << 8 * i;
+	*family = r->p[r->n + PRESENT_LEN];
+	r->n += PRESENT_LEN + 1;
 	if (present & ~(CT_BIT(CT_A_MAX) - 1) & ~(1ull << BIT_REPLY_INV))
 		r->bad = true;
 	return present;
@@ -298,7 +352,8 @@ int ctpack_decode(const uint8_t *p, size_t len, struct ct *ct)
 	struct rd r = { p, 0, len, false };
 	unsigned char *b = (unsigned char *)ct;
 	uint64_t present;
-	size_t i, l;
+	size_t l;
+	uint64_t m;
 
 	/* not memset: the string buffers are most of struct ct's 4+ kB, and
 	 * every commit and bulk walk decodes each object once */
@@ -325,13 +380,12 @@ int ctpack_decode(const uint8_t *p, size_t len, struct ct *ct)
 		get(&r, ct->secctx, l);
 		ct->secctx[l] = '\0';
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const struct field *f = &fields[i];
+	for (m = present & fields_mask(); m; m &= m - 1) {
+		const struct field *f = &fields[__builtin_ctzll(m)];
 
-		if (!(present & CT_BIT(f->attr)))
-			continue;
 		get(&r, b + f->off1, f->len1);
-		get(&r, b + f->off2, f->len2);
+		if (f->len2)
+			get(&r, b + f->off2, f->len2);
 	}
 	if (present & CT_BIT(CT_A_HELPER)) {
 		l = get8(&r);
