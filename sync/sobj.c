@@ -345,15 +345,15 @@ static struct sobj **bucket_of(struct scache *c, const struct ctkey *k,
 	return &c->bucket[((uint64_t)h * c->hashsize) >> 32];
 }
 
-/* The link that points at the object with key k, or the chain's end. */
-static struct sobj **find(struct scache *c, const struct ctkey *k,
-			  uint8_t *tag)
+/* The link that points at the object with key k, or the chain's end,
+ * from k's bucket pp. */
+static struct sobj **find_in(struct sobj **pp, const struct ctkey *k,
+			     uint8_t tag, struct scache *c)
 {
-	struct sobj **pp;
 	struct ctkey ok;
 
-	for (pp = bucket_of(c, k, tag); *pp; pp = &(*pp)->next) {
-		if ((*pp)->tag != *tag)
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->tag != tag)
 			continue;
 		c->keys_read++;
 		key_obj(&ok, *pp);
@@ -361,6 +361,15 @@ static struct sobj **find(struct scache *c, const struct ctkey *k,
 			break;
 	}
 	return pp;
+}
+
+/* The link that points at the object with key k, or the chain's end. */
+static struct sobj **find(struct scache *c, const struct ctkey *k,
+			  uint8_t *tag)
+{
+	struct sobj **pp = bucket_of(c, k, tag);
+
+	return find_in(pp, k, *tag, c);
 }
 
 struct sobj *scache_find_ct(struct scache *c, const struct ct *ct)
@@ -427,19 +436,24 @@ struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 			      uint32_t now, bool *added)
 {
 	uint8_t buf[CTPACK_MAX];
-	int len = encode(buf, ct);
 	struct sobj **pp, *o;
 	struct ctkey k;
 	uint8_t tag;
+	int len;
 
+	/* the bucket is a cache miss in a large table: ask for it first and
+	 * pack the flow meanwhile (every event of the sender comes here) */
+	key_ct(&k, ct);
+	pp = bucket_of(c, &k, &tag);
+	__builtin_prefetch(pp);
+	len = encode(buf, ct);
 	*added = false;
 	if (len < 0) {
 		c->st.upd_fail++;
 		errno = -len;
 		return NULL;
 	}
-	key_ct(&k, ct);
-	pp = find(c, &k, &tag);
+	pp = find_in(pp, &k, tag, c);
 	*added = !*pp;
 	o = *pp ? *pp : insert(c, pp, tag, now, (size_t)len);
 	if (!o)
@@ -502,6 +516,23 @@ void scache_del(struct scache *c, struct sobj *o)
 			return;
 		}
 	}
+}
+
+struct sobj *scache_take_ct(struct scache *c, const struct ct *ct)
+{
+	struct sobj **pp, *o;
+	struct ctkey k;
+	uint8_t tag;
+
+	key_ct(&k, ct);
+	pp = find(c, &k, &tag);
+	o = *pp;
+	if (!o)
+		return NULL;
+	sobj_get(o);
+	unhash(c, pp);
+	c->st.del_ok++;
+	return o;
 }
 
 uint64_t scache_walk(struct scache *c, uint64_t cursor, unsigned int max,

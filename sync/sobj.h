@@ -57,6 +57,9 @@ struct sobj *scache_update_exp(struct scache *c, const struct exp *e,
 /* Take o out of the hash: state DEAD, the hash's reference dropped (so
  * hold one of your own to keep using it). */
 void scache_del(struct scache *c, struct sobj *o);
+/* Find by key and take out of the hash in one lookup (a DESTROY event):
+ * the object, with a reference for the caller, or NULL when absent. */
+struct sobj *scache_take_ct(struct scache *c, const struct ct *ct);
 /* Remove every object (bounded: at most max per call, returns how many
  * went; 0 = empty).  Each goes through cb (may be NULL) first. */
 unsigned int scache_flush_step(struct scache *c, unsigned int max,

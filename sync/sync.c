@@ -499,14 +499,12 @@ static void local_ct(const struct ct *ct, enum ct_event ev, bool send)
 	if (ev == CT_EV_DESTROY) {
 		struct cache_stats *st = scache_stats(sc.cache[SC_INT_CT]);
 
-		o = scache_find_ct(sc.cache[SC_INT_CT], ct);
+		o = scache_take_ct(sc.cache[SC_INT_CT], ct);
 		if (!o) {
 			st->del_fail++;
 			st->del_notfound++;
 			return;
 		}
-		sobj_get(o);
-		scache_del(sc.cache[SC_INT_CT], o);
 		if (send)
 			sc.m->on_local(o, SYNC_EV_DEL);
 		else

@@ -56,6 +56,7 @@ int main(void)
 	bool added;
 	int i, steps;
 	size_t sz;
+	unsigned long del0;
 
 	CHECK(c != NULL, "cache created");
 	mk(&a, 0xc0000201, 1000);
@@ -114,6 +115,19 @@ int main(void)
 	CHECK_EQ(scache_count(c), 0, "count");
 	CHECK_EQ(x->word[1], 77, "still readable while referenced");
 	sobj_put(o);	/* freed here: ASan would see a leak otherwise */
+
+	/* found and taken out in one lookup (a DESTROY event) */
+	o = scache_update_ct(c, &a, 15, &added);
+	CHECK(o && added, "added again");
+	del0 = scache_stats(c)->del_ok;
+	p = scache_take_ct(c, &a);
+	CHECK(p == o, "taken: the object with that key");
+	CHECK_EQ(sobj_state(o), SOBJ_DEAD, "taken: DEAD");
+	CHECK(scache_find_ct(c, &a) == NULL && scache_count(c) == 0,
+	      "taken: out of the hash");
+	CHECK_EQ(scache_stats(c)->del_ok, del0 + 1, "taken: a delete counted");
+	CHECK(scache_take_ct(c, &a) == NULL, "nothing to take: NULL");
+	sobj_put(p);	/* the caller's reference: freed here */
 
 	/* the limit and the stats */
 	for (i = 0; i < 120; i++) {
