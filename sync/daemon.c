@@ -41,9 +41,14 @@ static struct timer watchdog;
 static uint64_t watchdog_ms;
 static bool realtime;		/* running at a real-time priority */
 
+/* The loop's turns are milliseconds long: the clock in seconds is read
+ * once a turn (turn_s), not once for every event that stamps an object.
+ * 0 outside the loop (start-up, children): read each time. */
+static uint32_t turn_s;
+
 uint32_t ctd_now(void)
 {
-	return (uint32_t)(timer_now_ms() / 1000);
+	return turn_s ? turn_s : (uint32_t)(timer_now_ms() / 1000);
 }
 
 int ctd_fd_add(struct ctd_fd *f)
@@ -428,6 +433,7 @@ static void loop(const sigset_t *wait_mask, bool startup)
 		n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, timer_next_ms(),
 				wait_mask);
 		take_break(t, &busy_from);
+		turn_s = (uint32_t)(timer_now_ms() / 1000);
 		if (n < 0) {
 			if (errno != EINTR)
 				ctd.rt.select_fail++;
@@ -452,6 +458,7 @@ static void loop(const sigset_t *wait_mask, bool startup)
 			ctd.mode->end_turn();
 		turn_end(&last);
 	}
+	turn_s = 0;
 }
 
 int ctd_run(const struct conf *conf, bool daemon_mode)
