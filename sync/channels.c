@@ -17,6 +17,7 @@ struct chans {
 	void *cb_data;
 	unsigned char *pack;		/* the datagram being filled */
 	size_t packlen;
+	bool pack_aged;			/* it outlived a turn's end */
 };
 
 struct chans *chans_open(const struct conf_sync *s, chans_switch_cb cb,
@@ -177,7 +178,19 @@ int chans_flush(struct chans *set)
 		return r;
 	/* sent, or refused for good (counted by the channel) */
 	set->packlen = 0;
+	set->pack_aged = false;
 	return r;
+}
+
+int chans_flush_aged(struct chans *set)
+{
+	if (!set->packlen)
+		return 0;
+	if (!set->pack_aged) {
+		set->pack_aged = true;
+		return 0;
+	}
+	return chans_flush(set);
 }
 
 int chans_put(struct chans *set, const void *msg, size_t len)

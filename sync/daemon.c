@@ -430,8 +430,16 @@ static void loop(const sigset_t *wait_mask, bool startup)
 		uint64_t t = timer_now_ns();
 		int i, n;
 
-		n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, timer_next_ms(),
-				wait_mask);
+		n = 0;
+		if (ctd.mode->before_wait) {
+			n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH, 0,
+					wait_mask);
+			if (n == 0)
+				ctd.mode->before_wait();
+		}
+		if (n == 0)
+			n = epoll_pwait(ctd.epfd, ev, EPOLL_BATCH,
+					timer_next_ms(), wait_mask);
 		take_break(t, &busy_from);
 		turn_s = (uint32_t)(timer_now_ms() / 1000);
 		if (n < 0) {

@@ -53,6 +53,9 @@ struct ctd_mode {
 	void (*on_exp_resync)(const struct exp *e, enum ctd_dump use);
 	/* the end of every loop turn (may be NULL): send what was queued */
 	void (*end_turn)(void);
+	/* nothing is ready and the loop is about to wait (may be NULL):
+	 * send what end_turn held back for the next turn to fill */
+	void (*before_wait)(void);
 	/* false: the mode cannot take more news from a dump now (FT-FW
 	 * paces them by its resend queue); the dump waits until it can
 	 * (evsrc_dump_resume).  NULL: always. */

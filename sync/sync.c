@@ -297,6 +297,12 @@ void sync_flush_cache(unsigned int which, int client)
 
 static void sweep_step(void);
 
+static void before_wait(void)
+{
+	if (sc.chans)
+		chans_flush(sc.chans);
+}
+
 static void end_turn(void)
 {
 	uint64_t now = sync_now_ms(), tick;
@@ -316,7 +322,7 @@ static void end_turn(void)
 		sc.m->on_timer(now);
 	if (sc.m->flush)
 		sc.m->flush();
-	chans_flush(sc.chans);
+	chans_flush_aged(sc.chans);
 	evsrc_dump_resume();
 	sync_commit_step();
 	if (kicked || bulk_room() || sc.sweep || sc.flushing ||
@@ -773,4 +779,5 @@ const struct ctd_mode ctd_sync_mode = {
 	.on_exp_resync = on_exp_resync,
 	.on_request = sync_request,
 	.end_turn = end_turn,
+	.before_wait = before_wait,
 };
