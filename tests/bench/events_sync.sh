@@ -29,7 +29,17 @@
 # implementation, and the ratio ours / 1.4.7.  Every trial is printed with
 # its reason when it failed.  EVSYNC_PERF=DIR records `perf record -g` of
 # A's daemon during each trial's churn (DIR/WHO-RATE.data; the rates then
-# include perf's cost).  Run it under the bench lock:
+# include perf's cost).
+#   EVSYNC_CPU=PCT caps A's daemon (either implementation) at PCT% of one
+#     core (a cgroup v1 cpu group: real-time runtime, as both daemons run
+#     at SCHED_RR, and a CFS quota, per 10 ms period; the daemon is pinned
+#     to the last CPU), so that the sender,
+#     not the generator, is the limit: on this 2-core machine ctgen cannot
+#     offer what an uncapped daemon handles.  The rate then measures the
+#     events a daemon sustains per CPU it is given.
+#   EVSYNC_WHO="ours" or "ref": only one implementation (no ratio).
+#   EVSYNC_R0_ours, EVSYNC_R0_ref: a start rate of its own for each.
+# Run it under the bench lock:
 #	flock /work/bench.lock tests/bench/events_sync.sh
 SECS=${EVSYNC_SECS:-3}
 WAIT=${EVSYNC_WAIT:-15}
@@ -39,10 +49,26 @@ RMAX=${EVSYNC_RMAX:-400000}
 STEP=${EVSYNC_STEP:-1.5}
 NLBUF=${EVSYNC_NLBUF:-16777216}
 ROUNDS=${EVSYNC_ROUNDS:-2}
+WHO=${EVSYNC_WHO:-ours ref}
+CPU=${EVSYNC_CPU:-}
 TAG=evs NET=10.216.0 MAXFLOWS=$((RMAX * 2 + 100000))
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/sync_pair.sh"
 ctgen_build || exit 1
+CG=
+if [ -n "$CPU" ]; then
+	# a cgroup v1 CPU cap for A's daemon: CPU% of one core, enforced
+	# every 10 ms (a stall of at most 10 ms, which the event buffer
+	# absorbs); both daemons run at SCHED_RR, so the cap is the group's
+	# real-time runtime (the CFS quota covers a daemon that is not)
+	CG=/sys/fs/cgroup/cpu/ctbox-evs-$$
+	mkdir "$CG" && echo 10000 >"$CG/cpu.cfs_period_us" &&
+		echo $((CPU * 100)) >"$CG/cpu.cfs_quota_us" &&
+		echo 10000 >"$CG/cpu.rt_period_us" &&
+		echo $((CPU * 100)) >"$CG/cpu.rt_runtime_us" ||
+		{ echo "$ME: no cgroup v1 cpu controller for EVSYNC_CPU"; exit 1; }
+	trap 'cleanup; rmdir "$CG" 2>/dev/null' EXIT
+fi
 HZ=$(getconf CLK_TCK)
 
 # overruns NS BIN CONF: A's "netlink overrun" counter
@@ -61,6 +87,10 @@ trial() {
 	conf "$cb" b 3790 $((RMAX * 3)) "$NLBUF" 262144
 	start "$B" "$bin" "$cb" || return 2; pb=$pid
 	start "$A" "$bin" "$ca" || return 2; pa=$pid
+	# one CPU: a real-time group's runtime is per CPU, and a daemon free
+	# to move would find a fresh share on the other one
+	[ -z "$CG" ] || { echo "$pa" >"$CG/cgroup.procs" &&
+		taskset -p -c "$(($(nproc) - 1))" "$pa" >/dev/null; } || return 2
 	sleep 1
 	[ -n "${EVSYNC_PERF:-}" ] && mkdir -p "$EVSYNC_PERF" &&
 		{ perf record -q -g -o "$EVSYNC_PERF/$who-$rate.data" -p "$pa" 2>/dev/null & pp=$!; sleep 0.5; }
@@ -103,7 +133,8 @@ tries() {
 
 # search WHO BIN: the highest rate that passes, into $best
 search() {
-	local r=$R0 ok=0 bad=0 m
+	local r ok=0 bad=0 m
+	r=$(eval echo "\${EVSYNC_R0_$1:-$R0}")
 	while [ "$r" -le "$RMAX" ]; do
 		if tries "$1" "$2" "$r"; then ok=$r; else bad=$r; break; fi
 		r=$(awk -v r="$r" -v s="$STEP" 'BEGIN { printf "%d", r * s }')
@@ -121,6 +152,7 @@ declare -A got
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then order="ours ref"; else order="ref ours"; fi
 	for w in $order; do
+		case " $WHO " in *" $w "*) ;; *) continue ;; esac
 		bin=$BUILD/bin/conntrackd
 		[ "$w" = ref ] && bin=$REF_BIN/conntrackd
 		echo "round $r, $w:"
@@ -136,6 +168,7 @@ low() {	# low WHO: the lowest of its rounds' rates
 	done
 	echo "$m"
 }
+case $WHO in *ours*ref*|*ref*ours*) ;; *) exit 0 ;; esac
 o=$(low ours); f=$(low ref)
 printf '%-58s %10s %10s %7s\n' "FT-FW/UDP, sustained without overrun ($ROUNDS rounds, ABBA)" ours 1.4.7 ratio
 for r in $(seq "$ROUNDS"); do
