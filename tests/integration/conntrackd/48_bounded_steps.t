@@ -19,13 +19,13 @@
 # loaded machine that keeps it waiting does not count), must stay within
 # TURN_MAX_MS (default 40): a step of whole-table work is bounded by time,
 # not by the table's size.  Checked on the sender of part 1 (start-up
-# dump, -f, -R, -B, -F) and the receiver of part 2.  Not across -c and -F
-# through a Filter: their writes to the kernel wait for ctnetlink's one
-# mutex, which any process writing or flushing conntrack entries in any
-# namespace holds (spinning on it counts as CPU: 26-29 ms, 509 ms with
-# million-flow tables flushed beside).  Not across the kernel-dump -B of
-# part 2 either: what a dump step reads goes out in the same turn, all of
-# it (txq_send), 148 ms of CPU under the sanitizers.
+# dump, -f, -R, -B, -F), the sender of part 2 across the kernel-dump -B
+# (its transmit queue sends a bounded step per turn and paces the dump)
+# and the receiver of part 2.  Not across -c and -F through a Filter:
+# their writes to the kernel wait for ctnetlink's one mutex, which any
+# process writing or flushing conntrack entries in any namespace holds
+# (spinning on it counts as CPU: 26-29 ms, 509 ms with million-flow
+# tables flushed beside).
 # 1.4.7 walks each in one go: the "answered while" checks are ours only.
 # The daemons run at SCHED_RR 50 and the clients at SCHED_FIFO 99, so that
 # on a small machine two busy daemons cannot starve the clients: what is
@@ -214,6 +214,7 @@ t_check "-B without internal cache: the peer's external cache holds the $((N - 1
 p=$(partial 1 $((N - 1)))
 ours_check "-B without internal cache: -s answered between steps ($p answers saw the bypass counter partly grown, worst $(worst) ms)" \
 	[ "$p" -ge 1 ]
+turn_check a "$A" "NOTRACK/TCP -B read from a kernel dump"
 
 poll_on a
 req a 43
