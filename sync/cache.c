@@ -387,6 +387,11 @@ void cache_mark(struct cache *c, const struct ct *ct, uint32_t gen)
 		(*pp)->gen = gen;
 }
 
+void cache_touch(struct cache *c, const struct ct *ct)
+{
+	cache_mark(c, ct, c->gen);
+}
+
 void cache_sweep_start(struct cache *c, uint32_t gen)
 {
 	c->sweeping = true;

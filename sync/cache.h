@@ -67,6 +67,8 @@ bool cache_flush_step(struct cache *c, unsigned int max);
  * much). */
 uint32_t cache_sweep_begin(struct cache *c);
 void cache_mark(struct cache *c, const struct ct *ct, uint32_t gen);
+/* The flow is alive now (an event that changes nothing): not swept. */
+void cache_touch(struct cache *c, const struct ct *ct);
 typedef void (*cache_cb)(const struct ct *ct, uint32_t created, void *data);
 void cache_sweep_start(struct cache *c, uint32_t gen);
 /* Look at up to max entries and buckets (a purged entry counts as

@@ -82,9 +82,12 @@ static void stats_event(const struct ct *ct, enum ct_event ev)
 	switch (ev) {
 	case CT_EV_NEW:
 		/* 1.4.7 keeps what it has: a NEW for a cached flow (its
-		 * DESTROY never came) is no update */
+		 * DESTROY never came) is no update; the flow is alive, though:
+		 * a purge in progress keeps it */
 		if (!cache_has(ctd.cache, ct))
 			cache_add(ctd.cache, ct, ctd_now());
+		else
+			cache_touch(ctd.cache, ct);
 		break;
 	case CT_EV_UPDATE:
 		cache_update_force(ctd.cache, ct, ctd_now());

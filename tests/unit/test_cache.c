@@ -119,7 +119,8 @@ int main(void)
 	CHECK_EQ(cache_stats(c)->del_notfound, 1, "not found counted");
 
 	/* mark and sweep in steps: keep 10..19 (seen by the dump), 20 (an
-	 * event updated it between two steps), 200 (added meanwhile) */
+	 * event updated it once the sweep began), 21 (a NEW event for it),
+	 * 200 (added between two steps) */
 	gen = cache_sweep_begin(c);
 	for (i = 10; i < 20; i++) {
 		mk(&b, 0x0a000000 + (uint32_t)i, (uint16_t)i, 0);
@@ -127,29 +128,35 @@ int main(void)
 	}
 	memset(&s, 0, sizeof(s));
 	cache_sweep_start(c, gen);
-	CHECK(cache_sweep_step(c, 4, on_obj, &s), "a small step leaves more");
-	CHECK(s.n < 89, "a step purges part (%d)", s.n);
 	mk(&b, 0x0a000000 + 20, 20, 0);
 	b.mark = 5;
 	ct_set(&b, CT_A_MARK);
 	CHECK_EQ(cache_update_force(c, &b, 2), 0, "an event's update");
+	mk(&b, 0x0a000000 + 21, 21, 0);
+	cache_touch(c, &b);	/* a NEW event for a cached flow */
+	CHECK(cache_sweep_step(c, 4, on_obj, &s), "a small step leaves more");
+	CHECK(s.n < 87, "a step purges part (%d)", s.n);
 	mk(&b, 0x0a000000 + 200, 200, 0);
 	CHECK_EQ(cache_update_force(c, &b, 2), 1, "an event's new flow");
 	for (i = 1; cache_sweep_step(c, 4, on_obj, &s); i++)
 		;
 	CHECK(i > 2, "the sweep took %d steps", i);
-	CHECK_EQ(s.n, 88, "each unseen entry handed out once");
-	CHECK_EQ(cache_count(c), 12, "seen, updated and new entries stay");
+	CHECK_EQ(s.n, 87, "each unseen entry handed out once");
+	CHECK_EQ(cache_count(c), 13, "seen, updated, touched and new entries stay");
 	mk(&b, 0x0a000000 + 20, 20, 0);
 	CHECK(cache_has(c, &b), "the updated one stays");
 	CHECK(!cache_sweep_step(c, 4, on_obj, &s), "nothing left");
 
-	/* a newer sweep takes over: what the newer dump saw stays */
+	/* a newer sweep takes over: what the newer dump saw stays, what
+	 * only the older one saw goes */
 	gen = cache_sweep_begin(c);
+	mk(&b, 0x0a000000 + 12, 12, 0);
+	cache_mark(c, &b, gen);
+	mk(&b, 0x0a000000 + 11, 11, 0);
+	cache_mark(c, &b, gen);
 	cache_sweep_start(c, gen);
 	cache_sweep_step(c, 2, NULL, NULL);
 	gen = cache_sweep_begin(c);
-	mk(&b, 0x0a000000 + 11, 11, 0);
 	cache_mark(c, &b, gen);
 	cache_sweep_start(c, gen);
 	while (cache_sweep_step(c, 2, NULL, NULL))
