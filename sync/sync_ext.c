@@ -6,6 +6,7 @@
  * instead (§4.3 "external inject"). */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 #include <linux/netlink.h>
 
 #include "netlink/ct.h"
@@ -13,6 +14,7 @@
 #include "netlink/exp.h"
 #include "netlink/nl.h"
 #include "sync/commit.h"
+#include "sync/ctkey.h"
 #include "sync/evsrc.h"
 #include "sync/sobj.h"
 #include "sync/sync_int.h"
@@ -242,9 +244,44 @@ static void inj_flush(void)
 	}
 }
 
+static void inj_key(const struct inj *x, struct ctkey *k)
+{
+	if (x->type > WIRE_T_CT_DEL)
+		ctkey_of(k, &x->u.e.tuple,
+			 exp_has(&x->u.e, EXP_A_ZONE) ? x->u.e.zone : 0);
+	else
+		ctkey_of(k, &x->u.ct.orig,
+			 ct_has(&x->u.ct, CT_A_ZONE) ? x->u.ct.zone : 0);
+}
+
+/* A message for a flow the batch has already: a retry goes after the
+ * rest of its batch, so the first one must be settled before. */
+static bool inj_again(const struct inj *x)
+{
+	struct ctkey k, o;
+	unsigned int i;
+
+	inj_key(x, &k);
+	for (i = 0; i < ninj; i++) {
+		if ((inj[i].type > WIRE_T_CT_DEL) != (x->type > WIRE_T_CT_DEL))
+			continue;
+		inj_key(&inj[i], &o);
+		if (!memcmp(&k, &o, sizeof(k)))
+			return true;
+	}
+	return false;
+}
+
 /* Message x (filled but for seq) into the batch. */
 static void inj_add(struct inj *x)
 {
+	if (inj_again(x)) {
+		struct inj m = *x;
+
+		inj_flush();
+		x = &inj[0];
+		*x = m;
+	}
 	x->err = 0;
 	x->retried = false;
 	if (inj_queue(x) < 0) {

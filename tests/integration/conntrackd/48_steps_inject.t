@@ -135,6 +135,33 @@ for kind in ref ours; do
 		run "$kind"
 	fi
 done
+# The same flow twice in a datagram: NEW for a flow the backup has (a
+# retry: delete, then create) and then DEL.  The sender without an
+# internal cache sends both (nothing coalesces); the backup must end
+# without the flow, as the messages say in that order.
+P=$((K / 20))
+in_ns "$A" "$CT" -F >/dev/null 2>&1; in_ns "$B" "$CT" -F >/dev/null 2>&1
+flows 0 "$P" >"$T_TMP/pairs.pre"
+in_ns "$B" "$CT" -R "$T_TMP/pairs.pre" >/dev/null 2>&1
+paste -d '\n' <(flows 0 "$P") <(del 0 "$P") >"$T_TMP/pairs"
+conf a A "DisableInternalCache on"; conf bours B "DisableExternalCache on"
+rm -f "$T_TMP/a.lock" "$T_TMP/bours.lock"
+in_ns "$B" "$(ours_path conntrackd)" -C "$T_TMP/bours.conf" -d >/dev/null 2>&1
+in_ns "$A" "$(ours_path conntrackd)" -C "$T_TMP/a.conf" -d >/dev/null 2>&1
+wait_for 10 test -S "$T_TMP/a.ctl"; wait_for 10 test -S "$T_TMP/bours.ctl"
+sleep 1
+in_ns "$A" "$CT" -R "$T_TMP/pairs" >/dev/null 2>&1
+dels() { inject "$(ours_path conntrackd)" bours | awk '{ split($6, d, "/"); print d[1] + d[2] }'; }
+dels_are() { [ "$(dels)" = "$1" ]; }
+wait_for 20 dels_are "$P"
+sleep 1
+n=$(kernel)
+t_check "NEW then DEL of $P flows the backup had, each pair in a datagram: none left (has $n; $(inject "$(ours_path conntrackd)" bours))" \
+	[ "$n" = 0 ]
+in_ns "$A" "$(ours_path conntrackd)" -C "$T_TMP/a.conf" -k >/dev/null 2>&1
+in_ns "$B" "$(ours_path conntrackd)" -C "$T_TMP/bours.conf" -k >/dev/null 2>&1
+wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/bours.lock"
+
 t_check "external inject counters as 1.4.7's ($(cat "$T_TMP/ours.inj"))" \
 	[ "$(cat "$T_TMP/ours.inj")" = "$(cat "$T_TMP/ref.inj")" ]
 diff "$T_TMP/ref.kernel" "$T_TMP/ours.kernel" | head -4 | sed 's/^/# /'
