@@ -13,13 +13,11 @@
 # Ours, traced with strace -yy during the -B: its netlink sends number far
 # fewer than the messages.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/steps_lib.sh"
 
 CT=$(ours_path conntrack)
 K=${INJECT_K:-2000}
-ns_new A; ns_new B
-ns_link "$A" sa "$B" sb
-ip -n "$A" addr add 10.233.3.1/24 dev sa
-ip -n "$B" addr add 10.233.3.2/24 dev sb
+steps_pair 10.233.3
 
 conf() {	# conf NAME SIDE MODE_BODY
 	local me=1 peer=2
@@ -46,10 +44,6 @@ General {
 	NetlinkBufferSizeMaxGrowth 16777216
 }
 CONF
-}
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local end=$(( $(date +%s) + $1 )); shift
-	until "$@"; do [ "$(date +%s)" -ge "$end" ] && return 1; sleep 0.1; done
 }
 # the flows of the scenario: K TCP flows 10.60.x.y -> 10.61.0.1:80
 flows() {	# flows FROM TO [EXTRA]: conntrack -I lines of flows FROM..TO-1

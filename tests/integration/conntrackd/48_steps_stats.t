@@ -11,15 +11,14 @@
 # Each daemon's longest loop turn, in its own CPU time (`-s sync`, ours:
 # 1.4.7's client refuses it), stays within TURN_MAX_MS (default 40).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/steps_lib.sh"
 
 D=$(ours_path conntrackd)
 CT=$(ours_path conntrack)
 N=${STEP_FLOWS:-100000}
 KEEP=10
 ns_new A
-old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
-[ "$old_max" -lt $((N + 1000)) ] &&
-	sysctl -qw net.netfilter.nf_conntrack_max=$((N + 1000))
+steps_max $((N + 1000))
 
 # conf NAME: a stats daemon polling the table every 2 s
 conf() {
@@ -44,18 +43,9 @@ start() {
 	ctd "$1" -d >"$T_TMP/$1.start" 2>&1
 }
 stop() { ctd "$1" -k >/dev/null 2>&1; wait_for 10 test ! -e "$T_TMP/$1.lock"; }
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds
-	local end=$(( $(date +%s) + $1 )); shift
-	until "$@"; do [ "$(date +%s)" -ge "$end" ] && return 1; sleep 0.1; done
-}
 active() { ctd "$1" -s 2>/dev/null | awk '/current active connections/ { print $NF; exit }'; }
 active_is() { [ "$(active "$1")" = "$2" ]; }
-turn_check() {	# turn_check NAME WHAT
-	local t
-	t=$(ctd "$1" -s sync 2>/dev/null | awk '/^loop:/ { print $4; exit }')
-	ours_check "$2: the longest loop turn took ${t:-?} ms of CPU (at most ${TURN_MAX_MS:-40})" \
-		awk -v t="${t:-x}" -v m="${TURN_MAX_MS:-40}" 'BEGIN { exit !(t ~ /^[0-9.]+$/ && t + 0 <= m + 0) }'
-}
+turn_check() { steps_turn "$2" ctd "$1"; }	# turn_check NAME WHAT
 
 "$TOP/tests/bench/gen_flows.sh" "$N" >"$T_TMP/flows"
 head -n "$KEEP" "$T_TMP/flows" >"$T_TMP/keep"
@@ -95,5 +85,5 @@ wait_for 10 active_is f "$N"
 t_check "-f internal: the next poll caches the $N flows again (has $(active f))" active_is f "$N"
 turn_check f "-f internal of $N flows"
 stop f
-[ "$old_max" -lt $((N + 1000)) ] && sysctl -qw net.netfilter.nf_conntrack_max="$old_max"
+steps_max_restore
 t_done
