@@ -6,6 +6,7 @@
  * instead (§4.3 "external inject"). */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
 
@@ -19,10 +20,9 @@
 #include "sync/sobj.h"
 #include "sync/sync_int.h"
 
-/* DisableExternalCache: the writer of the messages into the kernel */
-static struct ct_batch *inj_batch;
-static void on_inj_report(uint32_t seq, int err, const struct ct *ct,
-			  void *data);
+/* DisableExternalCache: the batch writer into the kernel */
+static int inj_open(void);
+static void inj_close(void);
 
 static bool ext_timer(void)
 {
@@ -46,9 +46,8 @@ int ext_init(void)
 		sc.inj = nl_open(NETLINK_NETFILTER, 0);
 		if (!sc.inj)
 			return -errno;
-		inj_batch = ct_batch_new(sc.inj, on_inj_report, NULL);
-		if (!inj_batch)
-			return -errno;
+		if (inj_open() < 0)
+			return -ENOMEM;
 		/* our own writes must not come back as local events */
 		evsrc_ignore_portid(nl_portid(sc.inj), true);
 		return 0;
@@ -69,9 +68,7 @@ int ext_init(void)
 
 void ext_fini(void)
 {
-	ext_inject_end();
-	ct_batch_free(inj_batch);
-	inj_batch = NULL;
+	inj_close();
 	if (sc.inj)
 		nl_close(sc.inj);
 	sc.inj = NULL;
@@ -122,8 +119,9 @@ static void del_obj(struct scache *c, struct sobj *o)
  * UPD: create when ENOENT, else delete and create) and a second batch
  * tells its fate; the counters are 1.4.7's, each message counted once. */
 
-/* Messages in a batch at most (each one request, two on a retry). */
-#define INJ_MAX		128
+/* Messages in a batch at most (each one request, two on a retry); a
+ * UDP datagram holds a dozen. */
+#define INJ_MAX		64
 
 struct inj {
 	uint32_t seq;		/* of the request whose result counts */
@@ -136,7 +134,8 @@ struct inj {
 	} u;
 };
 
-static struct inj inj[INJ_MAX];
+static struct ct_batch *inj_batch;
+static struct inj *inj;		/* INJ_MAX, with DisableExternalCache */
 static unsigned int ninj;
 
 static void on_inj_report(uint32_t seq, int err, const struct ct *ct,
@@ -297,6 +296,23 @@ void ext_inject_end(void)
 {
 	if (ninj)
 		inj_flush();
+}
+
+static int inj_open(void)
+{
+	inj = calloc(INJ_MAX, sizeof(*inj));
+	inj_batch = ct_batch_new(sc.inj, on_inj_report, NULL);
+	return inj && inj_batch ? 0 : -ENOMEM;
+}
+
+static void inj_close(void)
+{
+	if (inj_batch)
+		ext_inject_end();
+	ct_batch_free(inj_batch);
+	inj_batch = NULL;
+	free(inj);
+	inj = NULL;
 }
 
 static void inject_ct(uint8_t type, const struct ct *in)
