@@ -33,6 +33,13 @@ struct cache_obj {
 	uint8_t data[];		/* the compact form */
 };
 
+/* A table cache_flush() detached, freed a slice per step. */
+struct dead_table {
+	struct dead_table *next;
+	struct cache_obj **bucket;
+	unsigned int cur;		/* first bucket not freed yet */
+};
+
 struct cache {
 	const char *name;
 	unsigned int hashsize;
@@ -42,6 +49,10 @@ struct cache {
 	uint32_t gen;
 	struct cache_stats st;
 	struct cache_obj **bucket;
+	struct dead_table *dead;	/* oldest first */
+	bool sweeping;
+	uint32_t sweep_gen;
+	unsigned int sweep_cur;		/* next bucket of the sweep */
 };
 
 static void key_of_ct(struct ctkey *k, const struct ct *ct)
@@ -94,28 +105,73 @@ struct cache *cache_create(const char *name, unsigned int hashsize,
 	return c;
 }
 
-void cache_flush(struct cache *c)
+/* Free the chains of buckets [*cur, hashsize) of b, up to max entries
+ * and buckets: true when it got to the end. */
+static bool free_buckets(struct cache_obj **b, unsigned int hashsize,
+			 unsigned int *cur, unsigned int max)
 {
-	unsigned int i;
+	unsigned int done = 0;
 
-	for (i = 0; i < c->hashsize; i++) {
-		struct cache_obj *o = c->bucket[i], *n;
+	for (; *cur < hashsize && done < max; (*cur)++, done++) {
+		struct cache_obj *o = b[*cur], *n;
 
-		for (; o; o = n) {
+		for (; o; o = n, done++) {
 			n = o->next;
 			obj_free(o);
 		}
-		c->bucket[i] = NULL;
+		b[*cur] = NULL;
+	}
+	return *cur == hashsize;
+}
+
+void cache_flush(struct cache *c)
+{
+	struct dead_table *d = malloc(sizeof(*d)), **pp;
+	struct cache_obj **fresh = calloc(c->hashsize, sizeof(*fresh));
+	unsigned int cur = 0;
+
+	c->sweeping = false;
+	if (!d || !fresh) {
+		/* no memory for a fresh table: freed in place, in one go */
+		free(d);
+		free(fresh);
+		free_buckets(c->bucket, c->hashsize, &cur, ~0u);
+	} else {
+		d->next = NULL;
+		d->bucket = c->bucket;
+		d->cur = 0;
+		for (pp = &c->dead; *pp; pp = &(*pp)->next)
+			;
+		*pp = d;
+		c->bucket = fresh;
 	}
 	c->count = 0;
 	c->st.active = 0;
 }
 
+bool cache_flush_step(struct cache *c, unsigned int max)
+{
+	struct dead_table *d = c->dead;
+
+	if (!d)
+		return false;
+	if (free_buckets(d->bucket, c->hashsize, &d->cur, max)) {
+		c->dead = d->next;
+		free(d->bucket);
+		free(d);
+	}
+	return c->dead != NULL;
+}
+
 void cache_destroy(struct cache *c)
 {
+	unsigned int cur = 0;
+
 	if (!c)
 		return;
-	cache_flush(c);
+	while (cache_flush_step(c, ~0u))
+		;
+	free_buckets(c->bucket, c->hashsize, &cur, ~0u);
 	free(c->bucket);
 	free(c);
 }
@@ -259,7 +315,7 @@ static int replace(struct cache *c, struct cache_obj **pp, const struct ct *ct)
 		c->st.upd_fail++;
 		return -ENOMEM;
 	}
-	o->gen = old->gen;
+	o->gen = c->gen;	/* alive now: not swept */
 	o->next = old->next;
 	*pp = o;
 	obj_free(old);
@@ -331,18 +387,39 @@ void cache_mark(struct cache *c, const struct ct *ct, uint32_t gen)
 		(*pp)->gen = gen;
 }
 
-unsigned int cache_sweep(struct cache *c, uint32_t gen, cache_cb cb,
-			 void *data)
+void cache_touch(struct cache *c, const struct ct *ct)
 {
-	unsigned int i, n = 0;
+	cache_mark(c, ct, c->gen);
+}
+
+void cache_sweep_start(struct cache *c, uint32_t gen)
+{
+	c->sweeping = true;
+	c->sweep_gen = gen;
+	c->sweep_cur = 0;
+}
+
+/* Seen by neither the sweep's dump nor an event since it began (a newer
+ * generation started meanwhile is not older). */
+static bool stale(const struct cache_obj *o, uint32_t gen)
+{
+	return (int32_t)(o->gen - gen) < 0;
+}
+
+bool cache_sweep_step(struct cache *c, unsigned int max, cache_cb cb,
+		      void *data)
+{
+	unsigned int done = 0;
 	struct ct ct;
 
-	for (i = 0; i < c->hashsize; i++) {
-		struct cache_obj **pp = &c->bucket[i];
+	for (; c->sweeping && c->sweep_cur < c->hashsize && done < max;
+	     c->sweep_cur++, done++) {
+		struct cache_obj **pp = &c->bucket[c->sweep_cur];
 
 		while (*pp) {
-			if ((*pp)->gen == gen) {
+			if (!stale(*pp, c->sweep_gen)) {
 				pp = &(*pp)->next;
+				done++;
 				continue;
 			}
 			if (cb) {
@@ -351,10 +428,12 @@ unsigned int cache_sweep(struct cache *c, uint32_t gen, cache_cb cb,
 			}
 			unlink_obj(c, pp);
 			c->st.del_ok++;
-			n++;
+			done += CACHE_PURGE_COST;
 		}
 	}
-	return n;
+	if (c->sweep_cur >= c->hashsize)
+		c->sweeping = false;
+	return c->sweeping;
 }
 
 void cache_iterate(const struct cache *c, cache_cb cb, void *data)

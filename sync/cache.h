@@ -48,17 +48,34 @@ int cache_update_force(struct cache *c, const struct ct *ct, uint32_t now);
 /* Remove; -ENOENT when missing. */
 int cache_del(struct cache *c, const struct ct *ct);
 bool cache_has(const struct cache *c, const struct ct *ct);
+/* Empty the cache at once: the entries leave it now (a flow added
+ * afterwards is in the fresh table) and their memory is freed a slice per
+ * cache_flush_step().  A sweep in progress ends: nothing is left to purge. */
 void cache_flush(struct cache *c);
+/* Free up to max flushed entries (and as many buckets); true when more
+ * are left. */
+bool cache_flush_step(struct cache *c, unsigned int max);
 
-/* Mark-and-sweep for resyncs: cache_mark() stamps every entry seen in a
- * kernel dump with the generation cache_sweep_begin() returned;
- * cache_sweep() then removes the entries not stamped, handing each to cb
- * before it is freed. */
+/* Mark-and-sweep for resyncs, in steps: cache_sweep_begin() starts a
+ * generation, cache_mark() stamps an entry seen in the kernel dump with
+ * it, and so does every add or update (an event says the flow is alive);
+ * after the dump, cache_sweep_start() and then cache_sweep_step() until
+ * it says done remove the entries older than that generation, handing
+ * each to cb before it is freed.  Events between steps are fine: what
+ * they add or update is not purged.  A newer sweep started before the
+ * last one is done takes over from the start (it purges at least as
+ * much). */
 uint32_t cache_sweep_begin(struct cache *c);
 void cache_mark(struct cache *c, const struct ct *ct, uint32_t gen);
+/* The flow is alive now (an event that changes nothing): not swept. */
+void cache_touch(struct cache *c, const struct ct *ct);
 typedef void (*cache_cb)(const struct ct *ct, uint32_t created, void *data);
-unsigned int cache_sweep(struct cache *c, uint32_t gen, cache_cb cb,
-			 void *data);
+void cache_sweep_start(struct cache *c, uint32_t gen);
+/* Look at up to max entries and buckets (a purged entry counts as
+ * CACHE_PURGE_COST: cb does more for it); true when more are left. */
+#define CACHE_PURGE_COST	8
+bool cache_sweep_step(struct cache *c, unsigned int max, cache_cb cb,
+		      void *data);
 
 /* Every entry, expanded, with its creation time.  The callback must not
  * change the cache. */

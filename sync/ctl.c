@@ -283,6 +283,17 @@ void ctl_print_cache(struct out *o, const char *name,
 		   s->del_fail, s->del_notfound);
 }
 
+void ctl_print_loop(struct out *o)
+{
+	out_printf(o, "loop:\t\t\tlongest turn %llu.%llu ms CPU, %llu of %llu "
+		   "turns over %u ms\n",
+		   (unsigned long long)(ctd.turns.worst_ns / 1000000),
+		   (unsigned long long)(ctd.turns.worst_ns / 100000 % 10),
+		   (unsigned long long)ctd.turns.over,
+		   (unsigned long long)ctd.turns.n,
+		   CTD_TURN_LONG_NS / 1000000);
+}
+
 /* --- dispatch ---------------------------------------------------------- */
 
 void ctl_handle(int code, int fd)

@@ -73,6 +73,9 @@ struct cache_stats;
 void ctl_print_cache(struct out *o, const char *name,
 		     const struct cache_stats *s, unsigned int count);
 
+/* "-s sync"'s last line: the loop's longest turn in its own CPU time. */
+void ctl_print_loop(struct out *o);
+
 /* -F: the kernel table flushed; fd (or -1) answered once it is done. */
 void ctl_flush_kernel(int fd);
 

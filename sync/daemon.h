@@ -37,8 +37,6 @@ struct ctd_mode {
 	void (*on_event)(const struct ct *ct, enum ct_event ev);
 	/* an entry of a resync dump (overrun, polling, -R), after the Filter */
 	void (*on_resync)(const struct ct *ct, enum ctd_dump use);
-	/* an entry the kernel no longer has, about to leave the cache */
-	void (*on_purge)(const struct ct *ct, uint32_t created);
 	/* a control request: true when the mode answered it */
 	bool (*on_request)(int code, struct out *o, int fd);
 	/* a resync that purges (overrun, polling) and a mode that keeps

@@ -480,13 +480,6 @@ static int on_exp_dump(const struct exp *e, enum ct_event ev, void *data)
 	return 0;
 }
 
-static void on_sweep(const struct ct *ct, uint32_t created, void *data)
-{
-	(void)data;
-	if (ctd.mode->on_purge)
-		ctd.mode->on_purge(ct, created);
-}
-
 /* A mode with caches of its own sweeps them itself. */
 static bool own_sweep(const struct job *j)
 {
@@ -523,9 +516,10 @@ static void job_end(int r)
 	if (j.kind == JOB_CT) {
 		if (!j.startup)
 			evsrc_stats.resync++;
-		/* an interrupted dump may have missed entries: purge nothing */
+		/* an interrupted dump may have missed entries: purge nothing;
+		 * the mode sweeps it a step per turn (end_turn) */
 		if (r == 0 && j.purge && ctd.cache)
-			cache_sweep(ctd.cache, dump_gen, on_sweep, NULL);
+			cache_sweep_start(ctd.cache, dump_gen);
 		if (own_sweep(&j))
 			ctd.mode->on_purge_end(r == 0);
 		if (j.startup && r < 0 && r != -EINTR)

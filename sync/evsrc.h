@@ -48,9 +48,10 @@ bool evsrc_filter(const struct conf_filter *f, const struct ct *ct);
  * a control connection answered (closed) when the dump is over, or -1.
  *
  * The conntrack table through the Filter into the mode's on_resync; with
- * purge, entries of the cache the dump did not show are then handed to
- * on_purge and removed.  An identical request already waiting is not
- * queued twice. */
+ * purge, entries of the cache the dump did not show are then swept
+ * (cache_sweep_start; the mode steps the sweep, see stats_mode.c) or the
+ * mode's own caches told (on_purge_begin/end).  An identical request
+ * already waiting is not queued twice. */
 int evsrc_resync(enum ctd_dump use, bool purge, int client);
 /* The expectation table into the mode's on_exp_resync (sync mode with
  * ExpectationSync only; -ENOTSUP otherwise). */

@@ -17,7 +17,7 @@ struct alarm_ext {
 	struct sobj *self;
 };
 
-static struct sync_queue txq;
+static struct txq txq;
 
 /* 1.4.7: random() % RefreshTime + 1 seconds and (random() % 5 + 1) *
  * 200000 - 1 microseconds. */
@@ -43,7 +43,7 @@ static void on_refresh(struct sync_timer *t)
 
 static int alarm_init(void)
 {
-	sync_q_init(&txq);
+	txq_init(&txq);
 	return 0;
 }
 
@@ -93,9 +93,14 @@ static void alarm_flush(void)
 	txq_send(&txq);
 }
 
+static unsigned int alarm_bulk_room(void)
+{
+	return txq_room(&txq);
+}
+
 static unsigned int alarm_txq_len(void)
 {
-	return txq.len;
+	return txq.q.len;
 }
 
 const struct sync_mode sync_mode_alarm = {
@@ -105,6 +110,7 @@ const struct sync_mode sync_mode_alarm = {
 	.fini = alarm_fini,
 	.on_local = alarm_local,
 	.on_bulk = alarm_bulk,
+	.bulk_room = alarm_bulk_room,
 	.rx = alarm_rx,
 	.flush = alarm_flush,
 	.on_forget = alarm_forget,

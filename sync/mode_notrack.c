@@ -17,7 +17,7 @@ struct notrack_ext {
 	struct sync_qnode q;	/* first: txq.c finds it there */
 };
 
-static struct sync_queue txq;
+static struct txq txq;
 static struct sync_timer alive;
 static bool resync_pending;
 
@@ -30,7 +30,7 @@ static void on_alive(struct sync_timer *t)
 
 static int notrack_init(void)
 {
-	sync_q_init(&txq);
+	txq_init(&txq);
 	sync_timer_init(&alive, on_alive);
 	sync_timer_add(&alive, ALIVE_MS);
 	return 0;
@@ -98,9 +98,14 @@ static void notrack_flush(void)
 		sync_timer_add(&alive, ALIVE_MS);
 }
 
+static unsigned int notrack_bulk_room(void)
+{
+	return txq_room(&txq);
+}
+
 static unsigned int notrack_txq_len(void)
 {
-	return txq.len;
+	return txq.q.len;
 }
 
 const struct sync_mode sync_mode_notrack = {
@@ -110,6 +115,7 @@ const struct sync_mode sync_mode_notrack = {
 	.fini = notrack_fini,
 	.on_local = notrack_local,
 	.on_bulk = notrack_bulk,
+	.bulk_room = notrack_bulk_room,
 	.rx = notrack_rx,
 	.request_resync = notrack_request_resync,
 	.flush = notrack_flush,

@@ -13,15 +13,24 @@
 #include "sync/ctl.h"
 #include "sync/daemon.h"
 #include "sync/log.h"
+#include "sync/timer.h"
 
 static uint64_t traffic_bytes;
 static uint64_t traffic_packets;
+/* work left for the next turn (sweep, flush) */
+static struct timer wake;
+
+static void on_wake(void *data)
+{
+	(void)data;	/* the work is done by the end-of-turn hook */
+}
 
 static int stats_init(void)
 {
 	const struct conf_stats *s = &ctd.conf->stats;
 	int r;
 
+	timer_init(&wake, on_wake, NULL);
 	r = flowlog_open(s->logfile, s->syslog_facility, s->logfile_buffer);
 	if (r == -ENOMEM) {
 		log_err("can't allocate LogFileBufferSize (%u bytes)",
@@ -37,6 +46,7 @@ static int stats_init(void)
 
 static void stats_fini(void)
 {
+	timer_del(&wake);
 	flowlog_close();
 }
 
@@ -72,9 +82,12 @@ static void stats_event(const struct ct *ct, enum ct_event ev)
 	switch (ev) {
 	case CT_EV_NEW:
 		/* 1.4.7 keeps what it has: a NEW for a cached flow (its
-		 * DESTROY never came) is no update */
+		 * DESTROY never came) is no update; the flow is alive, though:
+		 * a purge in progress keeps it */
 		if (!cache_has(ctd.cache, ct))
 			cache_add(ctd.cache, ct, ctd_now());
+		else
+			cache_touch(ctd.cache, ct);
 		break;
 	case CT_EV_UPDATE:
 		cache_update_force(ctd.cache, ct, ctd_now());
@@ -94,10 +107,28 @@ static void stats_resync(const struct ct *ct, enum ctd_dump use)
 	cache_update_force(ctd.cache, ct, ctd_now());
 }
 
-static void stats_purge(const struct ct *ct, uint32_t created)
+/* An entry the kernel no longer has, about to leave the cache. */
+static void stats_purge(const struct ct *ct, uint32_t created, void *data)
 {
 	(void)created;
+	(void)data;
 	log_flow(ct);
+}
+
+/* The purge after a resync and the memory of a flushed cache go a step
+ * per loop turn: a million flows must not hold the loop (each purged one
+ * writes a log line). */
+#define SWEEP_STEP	(1024 * CACHE_PURGE_COST)
+#define FLUSH_STEP	16384
+
+static void stats_end_turn(void)
+{
+	bool more = cache_flush_step(ctd.cache, FLUSH_STEP);
+
+	if (cache_sweep_step(ctd.cache, SWEEP_STEP, stats_purge, NULL))
+		more = true;
+	if (more)
+		timer_add(&wake, 0);
 }
 
 static void print_cache_stats(struct out *o)
@@ -123,6 +154,10 @@ static bool stats_request(int code, struct out *o, int fd)
 	case CTL_STATS:
 		print_cache_stats(o);
 		return true;
+	case CTL_STATS_SYNC:
+		/* ours (1.4.7's client refuses -s sync): the loop only */
+		ctl_print_loop(o);
+		return true;
 	case CTL_CT_FLUSH_CACHE:
 	case CTL_CT_FLUSH_INT_CACHE:
 		log_notice("flushing caches");
@@ -138,6 +173,6 @@ const struct ctd_mode ctd_stats_mode = {
 	.fini = stats_fini,
 	.on_event = stats_event,
 	.on_resync = stats_resync,
-	.on_purge = stats_purge,
+	.end_turn = stats_end_turn,
 	.on_request = stats_request,
 };

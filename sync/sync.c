@@ -450,6 +450,7 @@ static void on_chan(struct ctd_fd *f, uint32_t events)
 			continue;
 		}
 		walk(sc.rx, (size_t)n, i);
+		ext_inject_end();
 	}
 	/* a TCP channel may hold more whole messages: come back */
 	sync_core_kick();

@@ -301,13 +301,7 @@ static void print_sync(struct out *o)
 	if (b.ext)
 		b.ext_flows = scache_count(sc.cache[SC_EXT_CT]);
 	sync_state_print(o, sync_now_ms(), &b);
-	out_printf(o, "loop:\t\t\tlongest turn %llu.%llu ms CPU, %llu of %llu "
-		   "turns over %u ms\n",
-		   (unsigned long long)(ctd.turns.worst_ns / 1000000),
-		   (unsigned long long)(ctd.turns.worst_ns / 100000 % 10),
-		   (unsigned long long)ctd.turns.over,
-		   (unsigned long long)ctd.turns.n,
-		   CTD_TURN_LONG_NS / 1000000);
+	ctl_print_loop(o);
 }
 
 /* ---- -t: a kernel flush after PurgeTimeout --------------------------- */

@@ -81,6 +81,9 @@ int ext_init(void);
 void ext_fini(void);
 void ext_apply_ct(uint8_t type, const struct ct *ct);
 void ext_apply_exp(uint8_t type, const struct exp *e);
+/* DisableExternalCache: the messages applied since the last call go to
+ * the kernel now (at the end of each datagram). */
+void ext_inject_end(void);
 void ext_forget(struct sobj *o);
 /* ALARM's external cache: " [expires in Ns]" (-1: no timer) */
 long ext_expires_in(struct sobj *o);

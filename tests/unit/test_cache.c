@@ -1,5 +1,5 @@
 /* The daemon's cache: key (tuple + zone, not id), limits, counters,
- * packing round trip, mark-and-sweep. */
+ * packing round trip, mark-and-sweep and flush in steps. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -118,16 +118,76 @@ int main(void)
 	CHECK_EQ(cache_del(c, &b), -ENOENT, "delete twice: ENOENT");
 	CHECK_EQ(cache_stats(c)->del_notfound, 1, "not found counted");
 
-	/* mark and sweep: keep 10..19 */
+	/* mark and sweep in steps: keep 10..19 (seen by the dump), 20 (an
+	 * event updated it once the sweep began), 21 (a NEW event for it),
+	 * 200 (added between two steps) */
 	gen = cache_sweep_begin(c);
 	for (i = 10; i < 20; i++) {
 		mk(&b, 0x0a000000 + (uint32_t)i, (uint16_t)i, 0);
 		cache_mark(c, &b, gen);
 	}
 	memset(&s, 0, sizeof(s));
-	CHECK_EQ(cache_sweep(c, gen, on_obj, &s), 89, "sweep removes unseen");
-	CHECK_EQ(s.n, 89, "each purged entry handed out");
-	CHECK_EQ(cache_count(c), 10, "seen entries stay");
+	cache_sweep_start(c, gen);
+	mk(&b, 0x0a000000 + 20, 20, 0);
+	b.mark = 5;
+	ct_set(&b, CT_A_MARK);
+	CHECK_EQ(cache_update_force(c, &b, 2), 0, "an event's update");
+	mk(&b, 0x0a000000 + 21, 21, 0);
+	cache_touch(c, &b);	/* a NEW event for a cached flow */
+	CHECK(cache_sweep_step(c, 4, on_obj, &s), "a small step leaves more");
+	CHECK(s.n < 87, "a step purges part (%d)", s.n);
+	mk(&b, 0x0a000000 + 200, 200, 0);
+	CHECK_EQ(cache_update_force(c, &b, 2), 1, "an event's new flow");
+	for (i = 1; cache_sweep_step(c, 4, on_obj, &s); i++)
+		;
+	CHECK(i > 2, "the sweep took %d steps", i);
+	CHECK_EQ(s.n, 87, "each unseen entry handed out once");
+	CHECK_EQ(cache_count(c), 13, "seen, updated, touched and new entries stay");
+	mk(&b, 0x0a000000 + 20, 20, 0);
+	CHECK(cache_has(c, &b), "the updated one stays");
+	CHECK(!cache_sweep_step(c, 4, on_obj, &s), "nothing left");
+
+	/* a newer sweep takes over: what the newer dump saw stays, what
+	 * only the older one saw goes */
+	gen = cache_sweep_begin(c);
+	mk(&b, 0x0a000000 + 12, 12, 0);
+	cache_mark(c, &b, gen);
+	mk(&b, 0x0a000000 + 11, 11, 0);
+	cache_mark(c, &b, gen);
+	cache_sweep_start(c, gen);
+	cache_sweep_step(c, 2, NULL, NULL);
+	gen = cache_sweep_begin(c);
+	cache_mark(c, &b, gen);
+	cache_sweep_start(c, gen);
+	while (cache_sweep_step(c, 2, NULL, NULL))
+		;
+	CHECK_EQ(cache_count(c), 1, "only the newer dump's flow stays");
+	CHECK(cache_has(c, &b), "the one it saw");
+
+	/* flush: empty at once, a flow added afterwards survives the steps
+	 * that free the old entries; two flushes in a row; pending ones
+	 * freed by destroy (the sanitizer build checks for leaks) */
+	for (i = 0; i < 50; i++) {
+		mk(&b, 0x0b000000 + (uint32_t)i, (uint16_t)i, 0);
+		cache_add(c, &b, 1);
+	}
+	gen = cache_sweep_begin(c);
+	cache_sweep_start(c, gen);
+	cache_flush(c);
+	CHECK_EQ(cache_count(c), 0, "flushed: empty at once");
+	CHECK_EQ(cache_stats(c)->active, 0, "flushed: none active");
+	CHECK(!cache_sweep_step(c, 4, on_obj, &s), "a flush ends the sweep");
+	mk(&b, 0x0b000000 + 7, 7, 0);
+	CHECK_EQ(cache_add(c, &b, 3), 0, "re-added after the flush");
+	for (i = 1; cache_flush_step(c, 4); i++)
+		;
+	CHECK(i > 2, "the flush took %d steps", i);
+	CHECK(cache_has(c, &b), "the flow re-added after the flush survives");
+	CHECK_EQ(cache_count(c), 1, "only it");
+	cache_flush(c);
+	cache_add(c, &b, 3);
+	cache_flush(c);
+	CHECK(cache_flush_step(c, 1), "two flushes pending");
 	cache_destroy(c);
 	CHECK(cache_create("x", 0, 1) == NULL, "hashsize 0 refused");
 	T_DONE();
