@@ -67,14 +67,17 @@ bool nl_dump_active(const struct nl *nl);
  * Returns the number of messages handled, or -errno (-ENOBUFS on overrun,
  * -EAGAIN on a non-blocking socket with nothing queued, -EMSGSIZE for a
  * datagram too large, which is dropped).  Datagrams not from the kernel
- * are dropped and counted (nl_rx_stats()). */
+ * are dropped and counted (nl_rx_stats()); in batch mode the kernel
+ * itself refuses them. */
 int nl_recv_events(struct nl *nl, nl_msg_cb cb, void *data);
 /* Read up to NL_EV_SLOTS datagrams per nl_recv_events() call, each of at
  * most NL_EV_SLOT bytes (conntrack and expectation events are far
- * smaller; a longer one is dropped and counted truncated, -EMSGSIZE). */
+ * smaller; a longer one is dropped and counted truncated, -EMSGSIZE).
+ * The socket is connected to the kernel for it, so that the kernel
+ * refuses every process's unicast: 0, or -errno from connect(). */
 #define NL_EV_SLOTS	8
 #define NL_EV_SLOT	(NL_RCVBUF_SIZE / NL_EV_SLOTS)
-void nl_set_event_batch(struct nl *nl, bool on);
+int nl_set_event_batch(struct nl *nl, bool on);
 
 /* Receive one datagram the kernel sent: its length, or -errno; -EMSGSIZE
  * when it was larger than len (it is consumed and must not be parsed).

@@ -709,7 +709,9 @@ static int open_events(void)
 		log_err("can't open netlink handler: %s", err_str(e));
 		return -e;
 	}
-	nl_set_event_batch(ev_nl, true);
+	/* without it (connect refused), one datagram a read, each
+	 * sender checked */
+	(void)nl_set_event_batch(ev_nl, true);
 	/* the reference's order of these log lines */
 	if (g->netlink_events_reliable) {
 		nl_set_sockopt(ev_nl, NETLINK_BROADCAST_ERROR, 1);
