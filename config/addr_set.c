@@ -16,12 +16,21 @@ struct net {
 	uint8_t prefix;
 };
 
+/* A set of a few networks (the usual Address Ignore: loopback, the
+ * firewall's own addresses) is read straight through: the filter runs on
+ * every event, and masking and hashing once per prefix length cost more
+ * than comparing a handful of networks.  Its IPv4 ones are also kept as
+ * (network, mask) pairs: two words to check each. */
+#define FEW 8
+
 struct addr_set {
 	struct net *slot;
 	size_t cap;		/* a power of two */
 	size_t n;
 	uint64_t lens4;		/* bit p: some IPv4 network of length p */
 	uint64_t lens6[3];	/* bits 0..128 */
+	unsigned int n4;	/* IPv4 networks in few4 (all while n <= FEW) */
+	uint32_t few4[FEW][2];	/* network, mask: network order */
 };
 
 static unsigned int max_prefix(int family)
@@ -129,6 +138,11 @@ int addr_set_add(struct addr_set *s, int family, const void *addr,
 		return 0;
 	*slot = k;
 	s->n++;
+	if (family == AF_INET && s->n4 < FEW) {
+		s->few4[s->n4][0] = k.w[0];
+		s->few4[s->n4][1] = prefix ? htonl(~0u << (32 - prefix)) : 0;
+		s->n4++;
+	}
 	if (family == AF_INET)
 		s->lens4 |= 1ULL << prefix;
 	else
@@ -143,31 +157,25 @@ static bool has_len(const struct addr_set *s, int family, unsigned int p)
 	return s->lens6[p / 64] >> (p % 64) & 1;
 }
 
-/* A set of a few networks (the usual Address Ignore: loopback, the
- * firewall's own addresses) is read straight through: the filter runs on
- * every event, and masking and hashing once per prefix length cost more
- * than comparing a handful of slots. */
-#define SCAN_CAP 16
-
 static bool scan(const struct addr_set *s, int family, const void *addr)
 {
 	size_t i;
 
+	if (family == AF_INET) {
+		uint32_t a;
+
+		memcpy(&a, addr, 4);
+		for (i = 0; i < s->n4; i++)
+			if ((a & s->few4[i][1]) == s->few4[i][0])
+				return true;
+		return false;
+	}
 	for (i = 0; i < s->cap; i++) {
 		const struct net *n = &s->slot[i];
 		struct net k;
 
 		if (n->family != family)
 			continue;
-		if (family == AF_INET) {
-			uint32_t a, m = n->prefix ?
-				htonl(~0u << (32 - n->prefix)) : 0;
-
-			memcpy(&a, addr, 4);
-			if ((a & m) == n->w[0])
-				return true;
-			continue;
-		}
 		make_net(&k, family, addr, n->prefix);
 		if (net_eq(&k, n))
 			return true;
@@ -182,7 +190,7 @@ bool addr_set_match(const struct addr_set *s, int family, const void *addr)
 
 	if (!max || !s->n)
 		return false;
-	if (s->cap <= SCAN_CAP)
+	if (s->n <= FEW)
 		return scan(s, family, addr);
 	for (p = 0; p <= max; p++) {
 		if (!has_len(s, family, p))

@@ -28,6 +28,8 @@ enum ctd_dump {
 	CTD_DUMP_BULK,		/* a bulk send of the kernel table */
 };
 
+#define CTD_EV_BATCH	8
+
 /* What a running mode does (stats today, the sync modes later). */
 struct ctd_mode {
 	const char *name;
@@ -35,6 +37,10 @@ struct ctd_mode {
 	void (*fini)(void);
 	/* an event of the kernel, after the Filter */
 	void (*on_event)(const struct ct *ct, enum ct_event ev);
+	/* events come in batches of at most CTD_EV_BATCH: each is given
+	 * here first (i: its place in the batch, 0 starts one), then all
+	 * to on_event in the same order, at the same address (may be NULL) */
+	void (*prepare)(const struct ct *ct, unsigned int i);
 	/* an entry of a resync dump (overrun, polling, -R), after the Filter */
 	void (*on_resync)(const struct ct *ct, enum ctd_dump use);
 	/* a control request: true when the mode answered it */

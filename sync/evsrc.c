@@ -255,10 +255,36 @@ static int on_exp_msg(const struct nlmsghdr *nlh, bool own)
 static void fresh_add(const struct ct *ct);
 static void seen_alive(const struct ct *ct);
 
+/* Events parsed and filtered, not yet handled: a batch lets the mode ask
+ * for the cache lines of each before it needs them (prepare). */
+static struct pending {
+	struct ct ct;
+	enum ct_event ev;
+	int own;
+} pend[CTD_EV_BATCH];
+static unsigned int npend;
+
+static void handle_pending(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < npend; i++) {
+		struct pending *e = &pend[i];
+
+		ctd.own_event = e->own == 1;
+		fresh_add(&e->ct);
+		ctd.mode->on_event(&e->ct, e->ev);
+		ctd.own_event = false;
+		if (e->ev != CT_EV_DESTROY)
+			seen_alive(&e->ct);
+	}
+	npend = 0;
+}
+
 static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 {
 	enum ct_event ev = ct_nl_event(nlh);
-	struct ct ct;
+	struct pending *e;
 	int own;
 
 	(void)data;
@@ -270,22 +296,26 @@ static int on_event_msg(const struct nlmsghdr *nlh, void *data)
 	own = own_event(nlh->nlmsg_pid);
 	if (own == 2)
 		return 0;
-	if (exp_nl_event(nlh) != CT_EV_NONE)
+	if (exp_nl_event(nlh) != CT_EV_NONE) {
+		handle_pending();	/* in the kernel's order */
 		return on_exp_msg(nlh, own == 1);
-	if (ct_nl_parse(nlh, &ct) < 0) {
+	}
+	if (npend == CTD_EV_BATCH)
+		handle_pending();
+	e = &pend[npend];
+	if (ct_nl_parse(nlh, &e->ct) < 0) {
 		evsrc_stats.catch_fail++;
 		return 0;
 	}
-	if (!evsrc_filter(&ctd.conf->general.filter, &ct)) {
+	if (!evsrc_filter(&ctd.conf->general.filter, &e->ct)) {
 		evsrc_stats.events_filtered++;
 		return 0;
 	}
-	ctd.own_event = own == 1;
-	fresh_add(&ct);
-	ctd.mode->on_event(&ct, ev);
-	ctd.own_event = false;
-	if (ev != CT_EV_DESTROY)
-		seen_alive(&ct);
+	e->ev = ev;
+	e->own = own;
+	if (ctd.mode->prepare)
+		ctd.mode->prepare(&e->ct, npend);
+	npend++;
 	return 0;
 }
 
@@ -309,6 +339,7 @@ static void on_event_fd(struct ctd_fd *f, uint32_t events)
 	while (done < limit) {
 		int r = nl_recv_events(ev_nl, on_event_msg, NULL);
 
+		handle_pending();
 		if (r >= 0) {
 			done += r ? (unsigned int)r : 1;
 			continue;

@@ -432,20 +432,48 @@ static void unhash(struct scache *c, struct sobj **pp)
 	sobj_put(o);
 }
 
+void scache_probe_ct(struct scache *c, const struct ct *ct,
+		     struct sprobe *p)
+{
+	uint32_t h;
+
+	key_ct(&p->k, ct);
+	h = ctkey_hash(c->seed, &p->k);
+	p->ct = ct;
+	p->tag = (uint8_t)h;
+	p->b = (uint32_t)(((uint64_t)h * c->hashsize) >> 32);
+	__builtin_prefetch(&c->bucket[p->b]);
+}
+
+void scache_probe_warm(struct scache *c, const struct sprobe *p, bool second)
+{
+	struct sobj *o = c->bucket[p->b];
+
+	if (o && second)
+		o = o->next;
+	if (o)
+		__builtin_prefetch(o);
+}
+
 struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 			      uint32_t now, bool *added)
 {
+	struct sprobe p;
+
+	/* the bucket is a cache miss in a large table: ask for it first
+	 * and pack the flow meanwhile */
+	scache_probe_ct(c, ct, &p);
+	return scache_update_probed(c, ct, &p, now, added);
+}
+
+struct sobj *scache_update_probed(struct scache *c, const struct ct *ct,
+				  const struct sprobe *p, uint32_t now,
+				  bool *added)
+{
 	uint8_t buf[CTPACK_MAX];
 	struct sobj **pp, *o;
-	struct ctkey k;
-	uint8_t tag;
 	int len;
 
-	/* the bucket is a cache miss in a large table: ask for it first and
-	 * pack the flow meanwhile (every event of the sender comes here) */
-	key_ct(&k, ct);
-	pp = bucket_of(c, &k, &tag);
-	__builtin_prefetch(pp);
 	len = encode(buf, ct);
 	*added = false;
 	if (len < 0) {
@@ -453,9 +481,9 @@ struct sobj *scache_update_ct(struct scache *c, const struct ct *ct,
 		errno = -len;
 		return NULL;
 	}
-	pp = find_in(pp, &k, tag, c);
+	pp = find_in(&c->bucket[p->b], &p->k, p->tag, c);
 	*added = !*pp;
-	o = *pp ? *pp : insert(c, pp, tag, now, (size_t)len);
+	o = *pp ? *pp : insert(c, pp, p->tag, now, (size_t)len);
 	if (!o)
 		return NULL;
 	if (store_ct(o, buf, (size_t)len) < 0) {
@@ -520,12 +548,17 @@ void scache_del(struct scache *c, struct sobj *o)
 
 struct sobj *scache_take_ct(struct scache *c, const struct ct *ct)
 {
-	struct sobj **pp, *o;
-	struct ctkey k;
-	uint8_t tag;
+	struct sprobe p;
 
-	key_ct(&k, ct);
-	pp = find(c, &k, &tag);
+	scache_probe_ct(c, ct, &p);
+	return scache_take_probed(c, &p);
+}
+
+struct sobj *scache_take_probed(struct scache *c, const struct sprobe *p)
+{
+	struct sobj **pp, *o;
+
+	pp = find_in(&c->bucket[p->b], &p->k, p->tag, c);
 	o = *pp;
 	if (!o)
 		return NULL;

@@ -23,6 +23,7 @@
 
 #include "lib/ct.h"
 #include "sync/cache.h"
+#include "sync/ctkey.h"
 #include "sync/mode.h"
 
 struct scache;
@@ -60,6 +61,26 @@ void scache_del(struct scache *c, struct sobj *o);
 /* Find by key and take out of the hash in one lookup (a DESTROY event):
  * the object, with a reference for the caller, or NULL when absent. */
 struct sobj *scache_take_ct(struct scache *c, const struct ct *ct);
+/* A lookup in two halves, for a batch of events: the probe computes the
+ * key and asks for its bucket's cache line; the warm asks for the line of
+ * the chain's first object (second: of the one after it), once the
+ * bucket's has come; the update or take then finds them in the cache.
+ * A probe is good for the cache and the unchanged flow it was made for,
+ * until the cache is flushed. */
+struct sprobe {
+	const struct ct *ct;	/* what it was made for */
+	struct ctkey k;
+	uint32_t b;		/* its bucket */
+	uint8_t tag;
+};
+void scache_probe_ct(struct scache *c, const struct ct *ct,
+		     struct sprobe *p);
+void scache_probe_warm(struct scache *c, const struct sprobe *p,
+		       bool second);
+struct sobj *scache_update_probed(struct scache *c, const struct ct *ct,
+				  const struct sprobe *p, uint32_t now,
+				  bool *added);
+struct sobj *scache_take_probed(struct scache *c, const struct sprobe *p);
 /* Remove every object (bounded: at most max per call, returns how many
  * went; 0 = empty).  Each goes through cb (may be NULL) first. */
 unsigned int scache_flush_step(struct scache *c, unsigned int max,

@@ -192,6 +192,47 @@ int main(void)
 	      "1000 misses in a chain of 1000 decode %ld keys (< 20000)",
 	      (long)scache_keys_read(c) - i);
 	scache_destroy(c);
+	/* probes made before a batch's updates and takes (the event path):
+	 * the chains change under them, the answers do not */
+	c = scache_create("probed", SOBJ_CT, 4, 1000, 0);
+	{
+		struct sprobe pr[64];
+		struct ct b[64];
+		int ok = 0;
+
+		for (i = 0; i < 32; i++) {
+			mk(&b[i], 0x0e000000 + (uint32_t)i, 1);
+			scache_update_ct(c, &b[i], 1, &added);
+		}
+		for (i = 0; i < 64; i++) {
+			mk(&b[i], 0x0e000000 + (uint32_t)i, 1);
+			scache_probe_ct(c, &b[i], &pr[i]);
+			scache_probe_warm(c, &pr[i], i % 2);
+		}
+		/* even: taken (0..31 there, 32..63 absent); odd: updated
+		 * (0..31 found, 32..63 added) */
+		for (i = 0; i < 64; i++) {
+			if (i % 2 == 0) {
+				o = scache_take_probed(c, &pr[i]);
+				ok += (o != NULL) == (i < 32);
+				if (o) {
+					sobj_ct(o, &got);
+					ok -= got.orig.src.ip[0] !=
+					      b[i].orig.src.ip[0];
+					sobj_put(o);
+				}
+				continue;
+			}
+			o = scache_update_probed(c, &b[i], &pr[i], 2, &added);
+			ok += o && added == (i >= 32);
+		}
+		CHECK_EQ(ok, 64, "64 probed takes and updates as unprobed");
+		CHECK_EQ(scache_count(c), 32, "16 left + 16 added");
+		for (i = 0, ok = 0; i < 64; i++)
+			ok += (scache_find_ct(c, &b[i]) != NULL) == (i % 2);
+		CHECK_EQ(ok, 64, "the odd ones, and only they, are cached");
+	}
+	scache_destroy(c);
 	CHECK(scache_create("x", SOBJ_CT, 0, 1, 0) == NULL, "hashsize 0 refused");
 	T_DONE();
 }
