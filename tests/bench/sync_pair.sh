@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Sourced by sync.sh, latency.sh, memory.sh and events_sync.sh: two
+# Sourced by sync.sh, latency.sh, memory.sh, events_sync.sh and
+# events_drain.sh: two
 # namespaces A and B on a veth (A's NET.1 on vTAGa <-> B's NET.2 on vTAGb),
 # FT-FW/UDP configs, starting and stopping the daemons, their RSS, CPU ticks
 # and cache counts, the churn generator ctgen.
