@@ -1,9 +1,8 @@
 # shellcheck shell=bash
 # Sourced by sync.sh, latency.sh, memory.sh, events_sync.sh and
-# events_drain.sh: two
-# namespaces A and B on a veth (A's NET.1 on vTAGa <-> B's NET.2 on vTAGb),
-# FT-FW/UDP configs, starting and stopping the daemons, their RSS, CPU ticks
-# and cache counts, the churn generator ctgen.
+# events_drain.sh: two namespaces A and B on a veth (A's NET.1 on vTAGa <->
+# B's NET.2 on vTAGb), FT-FW/UDP configs, starting and stopping the
+# daemons, their RSS, CPU ticks and cache counts, the churn generator ctgen.
 # Set first: TAG (names), NET (a /24 prefix like 10.214.0), MAXFLOWS (the
 # kernel table must take that many in each namespace); optionally
 # PAIR_CT=ours for $CTBOX_BUILD's conntrack as $CT (default 1.4.7's).  Then
