@@ -15,7 +15,7 @@
 # reported: the median ns per event of each, and the ratio.
 #   EVD_WHO="ours" or "ref": only one implementation.
 #   EVD_PERF=DIR: `perf record -g` of A's daemon over both drains
-#     (DIR/WHO-ROUND.data; the figures then include perf's cost).
+#     (DIR/WHO-TIME.data; the figures then include perf's cost).
 # Run it under the bench lock:
 #	flock /work/bench.lock tests/bench/events_drain.sh
 N=${EVD_N:-20000}
@@ -51,7 +51,7 @@ one() {
 	start "$A" "$bin" "$ca" || return 1; pa=$pid
 	sleep 1
 	[ -n "${EVD_PERF:-}" ] && mkdir -p "$EVD_PERF" &&
-		{ perf record -q -g -F 20000 -o "$EVD_PERF/$1-$r.data" -p "$pa" 2>/dev/null & pp=$!; sleep 0.5; }
+		{ perf record -q -g -F 20000 -o "$EVD_PERF/$1-$(date +%s).data" -p "$pa" 2>/dev/null & pp=$!; sleep 0.5; }
 	kill -STOP "$pa"
 	ip netns exec "$A" "$TMP/ctgen" "$N" 1 100000 "$DST" >/dev/null
 	c0=$(cpu_ns "$pa"); kill -CONT "$pa"
@@ -63,8 +63,7 @@ one() {
 	drained "$B" "$bin" "$cb" 0 || { echo "B did not lose the $N flows"; return 1; }
 	c3=$(cpu_ns "$pa")
 	[ -n "$pp" ] && { kill -INT "$pp"; wait "$pp" 2>/dev/null; }
-	ovr=$(ip netns exec "$A" "$bin" -C "$ca" -s runtime 2>/dev/null |
-		awk '/netlink overrun/ { print $NF; exit }')
+	ovr=$(overruns "$A" "$bin" "$ca")
 	stop "$A" "$bin" "$ca" "$pa"
 	stop "$B" "$bin" "$cb" "$pb"
 	[ "${ovr:-x}" = 0 ] || { echo "$ovr overruns"; return 1; }
@@ -72,17 +71,14 @@ one() {
 }
 
 declare -A res
-for r in $(seq "$ROUNDS"); do
-	if [ $((r % 2)) = 1 ]; then order="ours ref"; else order="ref ours"; fi
-	for w in $order; do
-		case " $WHO " in *" $w "*) ;; *) continue ;; esac
-		bin=$BUILD/bin/conntrackd
-		[ "$w" = ref ] && bin=$REF_BIN/conntrackd
-		out=$(one "$w" "$bin") || { echo "round $r, $w: $out"; exit 1; }
-		echo "round $r, $w: ns per event: NEW ${out% *}, DESTROY ${out#* }"
-		res[$w]="${res[$w]:-} $out"
-	done
-done
+# round R WHO BIN: its figures added to res[WHO]
+round() {
+	local out
+	out=$(one "$2" "$3") || { echo "round $1, $2: $out"; return 1; }
+	echo "round $1, $2: ns per event: NEW ${out% *}, DESTROY ${out#* }"
+	res[$2]="${res[$2]:-} $out"
+}
+abba "$ROUNDS" "$WHO" round || exit 1
 # med WHO: the median over its rounds of NEW + DESTROY ns (one pair of events)
 med() {
 	# shellcheck disable=SC2086

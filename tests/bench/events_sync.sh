@@ -71,12 +71,6 @@ if [ -n "$CPU" ]; then
 fi
 HZ=$(getconf CLK_TCK)
 
-# overruns NS BIN CONF: A's "netlink overrun" counter
-overruns() {
-	ip netns exec "$1" "$2" -C "$3" -s runtime 2>/dev/null |
-		awk '/netlink overrun/ { print $NF; exit }'
-}
-
 # trial WHO BIN RATE: one run at RATE flows/s; prints the verdict line and
 # returns 0 when it passed
 trial() {
@@ -149,17 +143,13 @@ search() {
 }
 
 declare -A got
-for r in $(seq "$ROUNDS"); do
-	if [ $((r % 2)) = 1 ]; then order="ours ref"; else order="ref ours"; fi
-	for w in $order; do
-		case " $WHO " in *" $w "*) ;; *) continue ;; esac
-		bin=$BUILD/bin/conntrackd
-		[ "$w" = ref ] && bin=$REF_BIN/conntrackd
-		echo "round $r, $w:"
-		search "$w" "$bin"
-		got[$w-$r]=$best
-	done
-done
+# round R WHO BIN: its sustained rate in got[WHO-R]
+round() {
+	echo "round $1, $2:"
+	search "$2" "$3"
+	got[$2-$1]=$best
+}
+abba "$ROUNDS" "$WHO" round
 low() {	# low WHO: the lowest of its rounds' rates
 	local r v m=
 	for r in $(seq "$ROUNDS"); do

@@ -143,3 +143,23 @@ ctgen_why() {
 	[ "${errs:-x}" = 0 ] || why="$why ${errs:-?} generator errors;"
 	echo "$why"
 }
+# overruns NS BIN CONF: the daemon's "netlink overrun" counter
+overruns() {
+	ip netns exec "$1" "$2" -C "$3" -s runtime 2>/dev/null |
+		awk '/netlink overrun/ { print $NF; exit }'
+}
+# abba ROUNDS WHO FN: FN ROUND IMPL BIN for each round and each of WHO
+# ("ours ref"), ours first in odd rounds and 1.4.7 first in even ones;
+# stops at FN's first failure
+abba() {
+	local r w order bin
+	for r in $(seq "$1"); do
+		if [ $((r % 2)) = 1 ]; then order="ours ref"; else order="ref ours"; fi
+		for w in $order; do
+			case " $2 " in *" $w "*) ;; *) continue ;; esac
+			bin=$BUILD/bin/conntrackd
+			[ "$w" = ref ] && bin=$REF_BIN/conntrackd
+			"$3" "$r" "$w" "$bin" || return 1
+		done
+	done
+}
