@@ -60,11 +60,21 @@ void scache_del(struct scache *c, struct sobj *o);
 /* Find by key and take out of the hash in one lookup (a DESTROY event):
  * the object, with a reference for the caller, or NULL when absent. */
 struct sobj *scache_take_ct(struct scache *c, const struct ct *ct);
-/* Remove every object (bounded: at most max per call, returns how many
- * went; 0 = empty).  Each goes through cb (may be NULL) first. */
-unsigned int scache_flush_step(struct scache *c, unsigned int max,
-			       void (*cb)(struct sobj *o, void *data),
-			       void *data);
+/* -f: every object leaves the cache at once (lookups, walks and the
+ * count see an empty cache, new objects stay), but the objects themselves
+ * go in bounded scache_flush_step()s, each through cb (may be NULL)
+ * first.  Without memory for a fresh table they all go now. */
+void scache_flush(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data);
+/* Drop at most max objects (and buckets) flushed before: true while
+ * some are left. */
+bool scache_flush_step(struct scache *c, unsigned int max,
+		       void (*cb)(struct sobj *o, void *data), void *data);
+/* Everything now, flushed before or not, each through cb. */
+void scache_clear(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data);
+/* o is in the cache: hashed, and not waiting in a flushed table. */
+bool scache_holds(struct scache *c, const struct sobj *o);
 
 /* A walk that survives changes between steps: cursor 0 starts, each step
  * calls cb for at most max objects in up to max buckets and returns the
