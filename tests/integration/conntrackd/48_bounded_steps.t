@@ -184,10 +184,7 @@ ours_check "-F through a Filter: -s answered while it deletes ($k answers, worst
 	[ "$k" -ge 5 ]
 
 # a flush of the disabled internal cache: nothing to do, nothing left running
-pid=
-for p in $(ip netns pids "$A"); do
-	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/a.conf" && pid=$p
-done
+pid=$(daemon_pid a "$A")
 ctd a "$A" -f internal >/dev/null 2>&1
 c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 sleep 1

@@ -24,12 +24,6 @@ steps_max $((2 * N + 1000))
 STEPS_PORT=3791 STEPS_BUF=524288
 # conf NAME SIDE MODE_BODY [GENERAL_EXTRA]
 conf() { steps_conf "$1" "$2" "$3" TCP "${4:-}"; }
-daemon_pid() {	# daemon_pid NAME NS
-	local p
-	for p in $(ip netns pids "$2"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/$1.conf" && echo "$p"
-	done
-}
 txq() { ctd a "$A" -s queue 2>/dev/null | awk '/^queue txqueue/ { q = 1 } q && /current elements/ { print $NF; exit }'; }
 sent() { ctd a "$A" -s 2>/dev/null | awk '/connections new/ { print $(NF - 0); exit }'; }
 ext_n() {

@@ -79,3 +79,10 @@ stop() {
 	ctd "$1" "$2" -k >/dev/null 2>&1
 	wait_for 5 test ! -e "$T_TMP/$1.lock"
 }
+# daemon_pid NAME NS: the pid of the daemon of $T_TMP/NAME.conf
+daemon_pid() {
+	local p
+	for p in $(ip netns pids "$2"); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/$1.conf" && echo "$p"
+	done
+}
