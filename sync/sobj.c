@@ -6,6 +6,7 @@
 
 #include "sync/ctkey.h"
 #include "sync/ctpack.h"
+#include "sync/dead_table.h"
 #include "sync/slab.h"
 #include "sync/sobj.h"
 
@@ -46,14 +47,6 @@ _Static_assert(HDR_LEN + SOBJ_EXT_MAX + sizeof(void *) <= SLAB_MAX,
 _Static_assert(CTPACK_MAX <= UINT16_MAX, "struct ool length");
 #define REFS_MAX	((1u << 7) - 1)
 
-/* A table scache_flush() detached: its objects are out of every lookup
- * and walk, and leave a slice per scache_flush_step(). */
-struct dead_table {
-	struct dead_table *next;
-	struct sobj **bucket;
-	unsigned int cur;		/* first bucket not emptied yet */
-};
-
 struct scache {
 	const char *name;
 	enum sobj_kind kind;
@@ -65,7 +58,8 @@ struct scache {
 	unsigned long keys_read;
 	struct cache_stats st;
 	struct sobj **bucket;
-	struct dead_table *dead;	/* oldest first */
+	struct dead_table *dead;	/* flushed, oldest first: their
+					 * objects leave in steps */
 };
 
 static unsigned char *body(const struct sobj *o)
@@ -619,22 +613,14 @@ static bool drop_buckets(struct sobj **b, unsigned int hashsize,
 void scache_flush(struct scache *c, void (*cb)(struct sobj *o, void *data),
 		  void *data)
 {
-	struct dead_table *d = malloc(sizeof(*d)), **pp;
-	struct sobj **fresh = calloc(c->hashsize, sizeof(*fresh));
+	struct sobj **fresh = dead_table_detach(&c->dead, c->bucket,
+						c->hashsize, sizeof(*fresh));
 
-	if (!d || !fresh) {
+	if (!fresh) {
 		/* no memory for a fresh table: all of it now, in place */
-		free(d);
-		free(fresh);
 		scache_clear(c, cb, data);
 		return;
 	}
-	d->next = NULL;
-	d->bucket = c->bucket;
-	d->cur = 0;
-	for (pp = &c->dead; *pp; pp = &(*pp)->next)
-		;
-	*pp = d;
 	c->bucket = fresh;
 	c->count = 0;
 	c->st.active = 0;
@@ -647,11 +633,8 @@ bool scache_flush_step(struct scache *c, unsigned int max,
 
 	if (!d)
 		return false;
-	if (drop_buckets(d->bucket, c->hashsize, &d->cur, max, cb, data)) {
-		c->dead = d->next;
-		free(d->bucket);
-		free(d);
-	}
+	if (drop_buckets(d->bucket, c->hashsize, &d->cur, max, cb, data))
+		dead_table_pop(&c->dead);
 	return c->dead != NULL;
 }
 
