@@ -14,6 +14,7 @@
 #include "sync/cache.h"
 #include "sync/ctkey.h"
 #include "sync/ctpack.h"
+#include "sync/dead_table.h"
 #include "sync/slab.h"
 
 /* What a cached entry keeps: no timeout, no use count, no counters (the
@@ -31,13 +32,6 @@ struct cache_obj {
 	uint8_t cls;		/* slab class, 0 = malloc */
 	uint8_t pad;
 	uint8_t data[];		/* the compact form */
-};
-
-/* A table cache_flush() detached, freed a slice per step. */
-struct dead_table {
-	struct dead_table *next;
-	struct cache_obj **bucket;
-	unsigned int cur;		/* first bucket not freed yet */
 };
 
 struct cache {
@@ -126,25 +120,16 @@ static bool free_buckets(struct cache_obj **b, unsigned int hashsize,
 
 void cache_flush(struct cache *c)
 {
-	struct dead_table *d = malloc(sizeof(*d)), **pp;
-	struct cache_obj **fresh = calloc(c->hashsize, sizeof(*fresh));
+	struct cache_obj **fresh = dead_table_detach(&c->dead, c->bucket,
+						     c->hashsize,
+						     sizeof(*fresh));
 	unsigned int cur = 0;
 
 	c->sweeping = false;
-	if (!d || !fresh) {
-		/* no memory for a fresh table: freed in place, in one go */
-		free(d);
-		free(fresh);
+	if (!fresh)	/* no memory for a fresh table: freed in place */
 		free_buckets(c->bucket, c->hashsize, &cur, ~0u);
-	} else {
-		d->next = NULL;
-		d->bucket = c->bucket;
-		d->cur = 0;
-		for (pp = &c->dead; *pp; pp = &(*pp)->next)
-			;
-		*pp = d;
+	else
 		c->bucket = fresh;
-	}
 	c->count = 0;
 	c->st.active = 0;
 }
@@ -155,11 +140,8 @@ bool cache_flush_step(struct cache *c, unsigned int max)
 
 	if (!d)
 		return false;
-	if (free_buckets(d->bucket, c->hashsize, &d->cur, max)) {
-		c->dead = d->next;
-		free(d->bucket);
-		free(d);
-	}
+	if (free_buckets(d->bucket, c->hashsize, &d->cur, max))
+		dead_table_pop(&c->dead);
 	return c->dead != NULL;
 }
 

@@ -263,6 +263,10 @@ void sync_bulk_start(void);
 void sync_core_kick(void);
 /* A bulk walk of the internal cache is not over. */
 bool sync_bulk_busy(void);
+/* o is still in the internal cache: false once it was deleted, and
+ * also when a -f took it out (it waits there for on_forget, a step per
+ * turn, and must not be sent again meanwhile). */
+bool sync_obj_cached(const struct sobj *o);
 
 /* Time and timers.  A sync_timer is one wheel node and its callback;
  * sync_timer_add() (re)arms it ms milliseconds from now; fn runs from

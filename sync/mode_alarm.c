@@ -37,6 +37,9 @@ static void on_refresh(struct sync_timer *t)
 	struct alarm_ext *x = (struct alarm_ext *)((char *)t -
 						  offsetof(struct alarm_ext, t));
 
+	/* flushed: on_forget comes for it later (1.4.7 sends no more) */
+	if (!sync_obj_cached(x->self))
+		return;
 	txq_add(&txq, x->self);
 	sync_timer_add(t, refresh_ms());
 }

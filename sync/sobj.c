@@ -6,6 +6,7 @@
 
 #include "sync/ctkey.h"
 #include "sync/ctpack.h"
+#include "sync/dead_table.h"
 #include "sync/slab.h"
 #include "sync/sobj.h"
 
@@ -56,7 +57,9 @@ struct scache {
 	uint32_t seed;
 	unsigned long keys_read;
 	struct cache_stats st;
-	struct sobj *bucket[];
+	struct sobj **bucket;
+	struct dead_table *dead;	/* flushed, oldest first: their
+					 * objects leave in steps */
 };
 
 static unsigned char *body(const struct sobj *o)
@@ -266,18 +269,21 @@ struct scache *scache_create(const char *name, enum sobj_kind kind,
 			     size_t ext_size)
 {
 	struct scache *c;
-	size_t n;
 
-	if (!hashsize || ext_size > SOBJ_EXT_MAX ||
-	    __builtin_mul_overflow((size_t)hashsize, sizeof(c->bucket[0]), &n) ||
-	    __builtin_add_overflow(n, sizeof(*c), &n)) {
+	if (!hashsize || ext_size > SOBJ_EXT_MAX) {
 		errno = EINVAL;
 		return NULL;
 	}
-	/* the buckets in the same allocation */
-	c = calloc(1, n);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	/* apart: -f swaps in a fresh array (scache_flush) */
+	c->bucket = calloc(hashsize, sizeof(c->bucket[0]));
+	if (!c->bucket) {
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
 	c->name = name;
 	c->kind = kind;
 	c->hashsize = hashsize;
@@ -419,17 +425,27 @@ static struct sobj *insert(struct scache *c, struct sobj **pp, uint8_t tag,
 	return o;
 }
 
+/* Out of the hash for good, o first through cb: the hash's reference
+ * goes (the cache's count is the caller's business). */
+static void drop(struct sobj *o, void (*cb)(struct sobj *o, void *data),
+		 void *data)
+{
+	if (cb)
+		cb(o, data);
+	o->next = NULL;
+	o->hashed = 0;
+	o->state = SOBJ_DEAD;
+	sobj_put(o);
+}
+
 static void unhash(struct scache *c, struct sobj **pp)
 {
 	struct sobj *o = *pp;
 
 	*pp = o->next;
-	o->next = NULL;
-	o->hashed = 0;
-	o->state = SOBJ_DEAD;
 	c->count--;
 	c->st.active--;
-	sobj_put(o);
+	drop(o, NULL, NULL);
 }
 
 void scache_probe_ct(struct scache *c, const struct ct *ct,
@@ -604,28 +620,88 @@ uint64_t scache_walk(struct scache *c, uint64_t cursor, unsigned int max,
 	return 0;
 }
 
-unsigned int scache_flush_step(struct scache *c, unsigned int max,
-			       void (*cb)(struct sobj *o, void *data),
-			       void *data)
+/* Drop the chains of buckets [*cur, hashsize) of b, up to max objects
+ * and buckets: true when it got to the end. */
+static bool drop_buckets(struct sobj **b, unsigned int hashsize,
+			 unsigned int *cur, unsigned int max,
+			 void (*cb)(struct sobj *o, void *data), void *data)
 {
-	unsigned int b, n = 0;
+	unsigned int done = 0;
 
-	for (b = 0; b < c->hashsize && c->count && n < max; b++) {
-		while (c->bucket[b] && n < max) {
-			if (cb)
-				cb(c->bucket[b], data);
-			unhash(c, &c->bucket[b]);
-			n++;
+	for (; *cur < hashsize && done < max; (*cur)++, done++) {
+		struct sobj *o = b[*cur], *nx;
+
+		/* a long chain is cut where the budget ends */
+		for (; o && done < max; o = nx, done++) {
+			nx = o->next;
+			drop(o, cb, data);
 		}
+		b[*cur] = o;
+		if (o)
+			return false;
 	}
-	return n;
+	return *cur == hashsize;
+}
+
+void scache_flush(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data)
+{
+	struct sobj **fresh = dead_table_detach(&c->dead, c->bucket,
+						c->hashsize, sizeof(*fresh));
+
+	if (!fresh) {
+		/* no memory for a fresh table: all of it now, in place */
+		scache_clear(c, cb, data);
+		return;
+	}
+	c->bucket = fresh;
+	c->count = 0;
+	c->st.active = 0;
+}
+
+bool scache_flush_step(struct scache *c, unsigned int max,
+		       void (*cb)(struct sobj *o, void *data), void *data)
+{
+	struct dead_table *d = c->dead;
+
+	if (!d)
+		return false;
+	if (drop_buckets(d->bucket, c->hashsize, &d->cur, max, cb, data))
+		dead_table_pop(&c->dead);
+	return c->dead != NULL;
+}
+
+bool scache_holds(struct scache *c, const struct sobj *o)
+{
+	struct ctkey k;
+	uint8_t tag;
+
+	if (!o->hashed)
+		return false;
+	if (!c->dead)
+		return true;
+	/* hashed, but maybe in a detached table: is it the current one? */
+	key_obj(&k, o);
+	return *find(c, &k, &tag) == o;
+}
+
+void scache_clear(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data)
+{
+	unsigned int cur = 0;
+
+	while (scache_flush_step(c, ~0u, cb, data))
+		;
+	drop_buckets(c->bucket, c->hashsize, &cur, ~0u, cb, data);
+	c->count = 0;
+	c->st.active = 0;
 }
 
 void scache_destroy(struct scache *c)
 {
 	if (!c)
 		return;
-	while (scache_flush_step(c, ~0u, NULL, NULL))
-		;
+	scache_clear(c, NULL, NULL);
+	free(c->bucket);
 	free(c);
 }

@@ -65,8 +65,8 @@ struct sobj *scache_take_ct(struct scache *c, const struct ct *ct);
  * key and asks for its bucket's cache line; the warm asks for the line of
  * the chain's first object (second: of the one after it), once the
  * bucket's has come; the update or take then finds them in the cache.
- * A probe is good for the cache and the unchanged flow it was made for,
- * until the cache is flushed. */
+ * A probe is good for the cache and the unchanged flow it was made for:
+ * it names a bucket, not an object (a -f between leaves it good). */
 struct sprobe {
 	const struct ct *ct;	/* what it was made for */
 	struct ctkey k;
@@ -81,11 +81,21 @@ struct sobj *scache_update_probed(struct scache *c, const struct ct *ct,
 				  const struct sprobe *p, uint32_t now,
 				  bool *added);
 struct sobj *scache_take_probed(struct scache *c, const struct sprobe *p);
-/* Remove every object (bounded: at most max per call, returns how many
- * went; 0 = empty).  Each goes through cb (may be NULL) first. */
-unsigned int scache_flush_step(struct scache *c, unsigned int max,
-			       void (*cb)(struct sobj *o, void *data),
-			       void *data);
+/* -f: every object leaves the cache at once (lookups, walks and the
+ * count see an empty cache, new objects stay), but the objects themselves
+ * go in bounded scache_flush_step()s, each through cb (may be NULL)
+ * first.  Without memory for a fresh table they all go now. */
+void scache_flush(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data);
+/* Drop at most max objects (and buckets) flushed before: true while
+ * some are left. */
+bool scache_flush_step(struct scache *c, unsigned int max,
+		       void (*cb)(struct sobj *o, void *data), void *data);
+/* Everything now, flushed before or not, each through cb. */
+void scache_clear(struct scache *c, void (*cb)(struct sobj *o, void *data),
+		  void *data);
+/* o is in the cache: hashed, and not waiting in a flushed table. */
+bool scache_holds(struct scache *c, const struct sobj *o);
 
 /* A walk that survives changes between steps: cursor 0 starts, each step
  * calls cb for at most max objects in up to max buckets and returns the

@@ -253,10 +253,14 @@ static void forget_ext(struct sobj *o, void *data)
 	ext_forget(o);
 }
 
-/* A pending flush of a cache goes a step per turn. */
-static bool flush_step(void)
+static void (*const forget_cb[SC_NCACHES])(struct sobj *, void *) = {
+	forget, forget, forget_ext, forget_ext,
+};
+
+/* The objects of a -f leave a step per turn (each through its forget
+ * callback); the cache itself was emptied when -f came. */
+static void flush_step(void)
 {
-	bool more = false;
 	unsigned int i;
 
 	for (i = 0; i < SC_NCACHES; i++) {
@@ -264,11 +268,7 @@ static bool flush_step(void)
 
 		if (!c || !(sc.flushing & (1u << i)))
 			continue;
-		if (scache_flush_step(c, STEP_OBJS,
-				      i < SC_EXT_CT ? forget : forget_ext,
-				      NULL))
-			more = true;
-		else
+		if (!scache_flush_step(c, STEP_OBJS, forget_cb[i], NULL))
 			sc.flushing &= ~(1u << i);
 	}
 	/* the -f client waits for the end, as 1.4.7's one-turn flush */
@@ -276,23 +276,34 @@ static bool flush_step(void)
 		close(sc.flush_client);
 		sc.flush_client = -1;
 	}
-	return more;
 }
 
 void sync_flush_cache(unsigned int which, int client)
 {
 	unsigned int i;
 
-	/* a disabled cache has nothing to flush (its bit would stay) */
+	/* what is there now goes; what arrives from now on stays (a
+	 * disabled cache has nothing to flush: its bit would stay) */
 	for (i = 0; i < SC_NCACHES; i++)
-		if (sc.cache[i] && (which & (1u << i)))
+		if (sc.cache[i] && (which & (1u << i))) {
+			scache_flush(sc.cache[i], forget_cb[i], NULL);
 			sc.flushing |= 1u << i;
+		}
 	if (client >= 0) {
 		if (sc.flush_client >= 0)
 			close(sc.flush_client);	/* answered as it was */
 		sc.flush_client = fcntl(client, F_DUPFD_CLOEXEC, 0);
 	}
 	sync_core_kick();
+}
+
+bool sync_obj_cached(const struct sobj *o)
+{
+	struct scache *c = sc.cache[sobj_kind(o) == SOBJ_CT ? SC_INT_CT :
+					   SC_INT_EXP];
+
+	/* no internal cache: the object is the event's own */
+	return !c || scache_holds(c, o);
 }
 
 static void sweep_step(void);
@@ -777,12 +788,12 @@ void sync_fini_core(void)
 {
 	unsigned int i;
 
+	/* every object through its forget callback, a -f's pending too,
+	 * while the mode is still up */
 	for (i = 0; i < SC_NCACHES; i++)
 		if (sc.cache[i])
-			while (scache_flush_step(sc.cache[i], ~0u,
-						 i < SC_EXT_CT ? forget :
-						 forget_ext, NULL))
-				;
+			scache_clear(sc.cache[i], forget_cb[i], NULL);
+	sc.flushing = 0;
 	if (sc.mode_up && sc.m->fini)
 		sc.m->fini();
 	sc.mode_up = false;

@@ -504,6 +504,36 @@ static void test_set_packing(void)
 	obuf[o.len] = '\0';
 	CHECK(!strncmp(obuf, "UDP traffic (active device=lo):\n", 32),
 	      "packing: -s block head as 1.4.7's");
+
+	/* A datagram not yet full goes at the end of the second busy turn
+	 * (chans_flush_aged), or at once when the loop is about to wait
+	 * (chans_flush): one message of a turn shares it with the next
+	 * turn's. */
+	chans_put(set, m, make_msg(m, 100, 92));
+	CHECK_EQ(chans_flush_aged(set), 0, "aged: the first turn's end");
+	rx.c = b;
+	CHECK(!pump(v, 2, got, &rx, 100),
+	      "aged: a part-filled datagram outlives its first turn");
+	chans_put(set, m, make_msg(m, 101, 92));
+	chans_flush_aged(set);
+	rx.c = b;
+	CHECK(pump(v, 2, got, &rx, 300) && rx.n == 200,
+	      "aged: it leaves at the end of the second, with that turn's "
+	      "message (%zd bytes)", rx.n);
+	chans_put(set, m, make_msg(m, 102, 92));
+	chans_flush_aged(set);
+	chans_flush(set);
+	rx.c = b;
+	CHECK(pump(v, 2, got, &rx, 300) && rx.n == 100,
+	      "aged: before a wait it leaves at once (%zd bytes)", rx.n);
+	chans_put(set, m, make_msg(m, 103, 92));
+	chans_flush_aged(set);
+	rx.c = b;
+	CHECK(!pump(v, 2, got, &rx, 100),
+	      "aged: the next datagram starts young again");
+	chans_flush(set);
+	rx.c = b;
+	pump(v, 2, got, &rx, 300);
 out:
 	chans_close(set);
 	chan_close(b);

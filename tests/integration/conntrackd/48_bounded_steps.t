@@ -40,45 +40,16 @@ POLL=$(dirname "$0")/ctl_poll.py
 steps_pair 10.233.1
 steps_max $((2 * N + 1000))
 
-# conf FILE SIDE MODE_BODY CHANNEL [GENERAL_EXTRA]
+STEPS_PORT=3790
+# conf NAME SIDE MODE_BODY CHANNEL [GENERAL_EXTRA]
 conf() {
-	local me=1 peer=2 base=$T_TMP/$1
-	[ "$2" = B ] && me=2 peer=1
-	cat >"$base.conf" <<CONF
-Sync {
-	Mode $3
-	$4 {
-		IPv4_address 10.233.1.$me
-		IPv4_Destination_Address 10.233.1.$peer
-		Port 3790
-		Interface s${2,,}
-		SndSocketBuffer 8388608
-		RcvSocketBuffer 8388608
-	}
-}
-General {
-	HashSize 65536
-	HashLimit $((4 * N))
-	LockFile $base.lock
-	UNIX { Path $base.ctl }
-	LogFile $base.log
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 16777216
-	Scheduler {
+	steps_conf "$@" "Scheduler {
 		Type RR
 		Priority 50
 	}
-	${5:-}
-}
-CONF
+	${5:-}"
 }
 now() { date +%s.%N; }
-# start NAME NS: the daemon with that config (-d: back when started)
-start() {
-	rm -f "$T_TMP/$1.ctl" "$T_TMP/$1.lock"
-	in_ns "$2" "$D" -C "$T_TMP/$1.conf" -d >"$T_TMP/$1.start" 2>&1
-}
-ctd() { local n=$1 ns=$2; shift 2; in_ns "$ns" "$D" -C "$T_TMP/$n.conf" "$@"; }
 # poll_on NAME / poll_off: ctl_poll.py of -s on that daemon's socket
 poll_on() {
 	rm -f "$T_TMP/stop"
@@ -178,8 +149,7 @@ k=$(answered_within "$t0" "$t1")
 ours_check "-F: -s answered while the kernel flushes ($k answers, worst $(worst) ms, flush $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)" \
 	[ "$k" -ge 5 ]
 turn_check a "$A" "start-up dump, -f, -R, -B, -F"
-ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
-wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
+stop a "$A"; stop b "$B"
 
 # ---- 2. NOTRACK/TCP, DisableInternalCache, a Filter -----------------------
 in_ns "$A" "$CT" -R "$T_TMP/flows" >/dev/null 2>&1
@@ -214,10 +184,7 @@ ours_check "-F through a Filter: -s answered while it deletes ($k answers, worst
 	[ "$k" -ge 5 ]
 
 # a flush of the disabled internal cache: nothing to do, nothing left running
-pid=
-for p in $(ip netns pids "$A"); do
-	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/a.conf" && pid=$p
-done
+pid=$(daemon_pid a "$A")
 ctd a "$A" -f internal >/dev/null 2>&1
 c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 sleep 1
@@ -225,7 +192,6 @@ c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
 t_check "-f of the disabled internal cache leaves the daemon idle ($((${c1:-0} - ${c0:-0})) ticks in 1 s)" \
 	test -n "$c0" -a "$((${c1:-0} - ${c0:-0}))" -lt 30
 turn_check b "$B" "NOTRACK/TCP -B received"
-ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
-wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
+stop a "$A"; stop b "$B"
 steps_max_restore
 t_done

@@ -21,45 +21,9 @@ N=${STEP_FLOWS:-100000}
 steps_pair 10.233.2
 steps_max $((2 * N + 1000))
 
-# conf FILE SIDE MODE_BODY [GENERAL_EXTRA]
-conf() {
-	local me=1 peer=2 base=$T_TMP/$1
-	[ "$2" = B ] && me=2 peer=1
-	cat >"$base.conf" <<CONF
-Sync {
-	Mode $3
-	TCP {
-		IPv4_address 10.233.2.$me
-		IPv4_Destination_Address 10.233.2.$peer
-		Port 3791
-		Interface s${2,,}
-		SndSocketBuffer ${SND:-524288}
-		RcvSocketBuffer ${RCV:-524288}
-	}
-}
-General {
-	HashSize 65536
-	HashLimit $((4 * N))
-	LockFile $base.lock
-	UNIX { Path $base.ctl }
-	LogFile $base.log
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 16777216
-	${4:-}
-}
-CONF
-}
-start() {
-	rm -f "$T_TMP/$1.ctl" "$T_TMP/$1.lock"
-	in_ns "$2" "$D" -C "$T_TMP/$1.conf" -d >"$T_TMP/$1.start" 2>&1
-}
-ctd() { local n=$1 ns=$2; shift 2; in_ns "$ns" "$D" -C "$T_TMP/$n.conf" "$@"; }
-daemon_pid() {	# daemon_pid NAME NS
-	local p
-	for p in $(ip netns pids "$2"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T_TMP/$1.conf" && echo "$p"
-	done
-}
+STEPS_PORT=3791 STEPS_BUF=524288
+# conf NAME SIDE MODE_BODY [GENERAL_EXTRA]
+conf() { steps_conf "$1" "$2" "$3" TCP "${4:-}"; }
 txq() { ctd a "$A" -s queue 2>/dev/null | awk '/^queue txqueue/ { q = 1 } q && /current elements/ { print $NF; exit }'; }
 sent() { ctd a "$A" -s 2>/dev/null | awk '/connections new/ { print $(NF - 0); exit }'; }
 ext_n() {
@@ -107,8 +71,7 @@ run() {
 	wait_for 60 ext_is "$((N - 1))"
 	t_check "$mode: the receiver gets every flow once it runs again (has $(ext_n))" ext_is "$((N - 1))"
 	steps_turn "$mode: the sender" ctd a "$A"
-	ctd a "$A" -k >/dev/null 2>&1; ctd b "$B" -k >/dev/null 2>&1
-	wait_for 5 test ! -e "$T_TMP/a.lock"; wait_for 5 test ! -e "$T_TMP/b.lock"
+	stop a "$A"; stop b "$B"
 }
 run NOTRACK "DisableInternalCache on"
 run ALARM ""
