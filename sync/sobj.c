@@ -461,12 +461,10 @@ void scache_probe_ct(struct scache *c, const struct ct *ct,
 	__builtin_prefetch(&c->bucket[p->b]);
 }
 
-void scache_probe_warm(struct scache *c, const struct sprobe *p, bool second)
+void scache_probe_warm(struct scache *c, const struct sprobe *p)
 {
 	struct sobj *o = c->bucket[p->b];
 
-	if (o && second)
-		o = o->next;
 	if (o)
 		__builtin_prefetch(o);
 }

@@ -63,8 +63,8 @@ void scache_del(struct scache *c, struct sobj *o);
 struct sobj *scache_take_ct(struct scache *c, const struct ct *ct);
 /* A lookup in two halves, for a batch of events: the probe computes the
  * key and asks for its bucket's cache line; the warm asks for the line of
- * the chain's first object (second: of the one after it), once the
- * bucket's has come; the update or take then finds them in the cache.
+ * the chain's first object, once the bucket's has come; the update or
+ * take then finds them in the cache.
  * A probe is good for the cache and the unchanged flow it was made for:
  * it names a bucket, not an object (a -f between leaves it good). */
 struct sprobe {
@@ -75,8 +75,7 @@ struct sprobe {
 };
 void scache_probe_ct(struct scache *c, const struct ct *ct,
 		     struct sprobe *p);
-void scache_probe_warm(struct scache *c, const struct sprobe *p,
-		       bool second);
+void scache_probe_warm(struct scache *c, const struct sprobe *p);
 struct sobj *scache_update_probed(struct scache *c, const struct ct *ct,
 				  const struct sprobe *p, uint32_t now,
 				  bool *added);

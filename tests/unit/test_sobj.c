@@ -265,7 +265,7 @@ int main(void)
 		for (i = 0; i < 64; i++) {
 			mk(&b[i], 0x0e000000 + (uint32_t)i, 1);
 			scache_probe_ct(c, &b[i], &pr[i]);
-			scache_probe_warm(c, &pr[i], i % 2);
+			scache_probe_warm(c, &pr[i]);
 		}
 		/* even: taken (0..31 there, 32..63 absent); odd: updated
 		 * (0..31 found, 32..63 added) */
